@@ -1,0 +1,5 @@
+"""`python -m wxformat` runs the command-line interface."""
+
+from wxformat.cli import main
+
+main()

@@ -1,0 +1,182 @@
+"""Read stage: a Markdown file becomes an Article (front matter, body, title, base folder).
+
+Handles UTF-8 with or without BOM, CRLF/LF, and front matter in the flavours writers
+use: YAML `---` (Jekyll, Hexo, VuePress, Hugo), TOML `+++` (Hugo), JSON (Hugo, `;;;` Hexo),
+and Hexo's form with only a closing `---`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from wxformat.diagnostics import Diagnostic
+from wxformat.errors import ConfigError, InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
+
+_YAML_BLOCK = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_TOML_BLOCK = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
+_HEXO_JSON = re.compile(r"\A(.*?\n);;;[ \t]*(?:\n|\Z)", re.S)
+# Hexo accepts front matter with only the closing fence: `title: x` lines, then `---`.
+_HEXO_BARE = re.compile(r"\A((?:[A-Za-z_][\w-]*:(?:[ \t].*)?\n(?:[ \t]+.*\n|-[ \t].*\n)*){1,40})---[ \t]*(?:\n|\Z)")
+_FIRST_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as read from disk: metadata, Markdown body and where relative paths start."""
+
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    body_line: int = 1  # source line number of the body's first line
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def title(self) -> str:
+        value = self.meta.get("title")
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            return str(value).strip()
+        heading = _first_heading(self.body)
+        if heading:
+            return heading
+        return self.path.stem if self.path else "Untitled"
+
+
+def _first_heading(body: str) -> str | None:
+    in_fence = ""
+    for line in body.splitlines():
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if not in_fence:
+                in_fence = marker[0] * 3
+            elif marker.startswith(in_fence):
+                in_fence = ""
+            continue
+        if not in_fence:
+            m = _FIRST_H1.match(line)
+            if m:
+                return re.sub(r"[*_`~]|!?\[([^\]]*)\]\([^)]*\)", r"\1", m.group(1)).strip() or None
+    return None
+
+
+def decode(data: bytes, encoding: str | None, name: str) -> str:
+    """Bytes to text: UTF-8 (BOM stripped) unless told otherwise; a clear error when it fails."""
+    if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(f"{name} looks like a binary file, not Markdown", "give a .md text file")
+    if encoding is None:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", "try --encoding gbk or utf-8") from None
+    except UnicodeDecodeError as exc:
+        shown = "utf-8" if encoding == "utf-8-sig" else encoding
+        raise InputError(
+            f"cannot decode {name} as {shown} (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "Chinese files saved by older editors are often GBK: try --encoding gbk",
+        ) from None
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
+    """Return (meta, body, body_line, warnings). Text that only looks like front matter stays."""
+    warnings: list[Diagnostic] = []
+    for kind, pattern in (("yaml", _YAML_BLOCK), ("toml", _TOML_BLOCK)):
+        m = pattern.match(text)
+        if not m:
+            continue
+        raw = m.group(1) or ""
+        if kind == "toml":
+            try:
+                meta: Any = tomllib.loads(raw)
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(
+                    f"front matter (+++) is not valid TOML: {exc}", "fix the TOML or remove the block"
+                ) from None
+        else:
+            try:
+                meta = yaml.safe_load(raw) if raw.strip() else {}
+            except yaml.YAMLError:
+                meta = None
+        if isinstance(meta, dict):
+            return meta, text[m.end() :], text.count("\n", 0, m.end()) + 1, warnings
+        if kind == "yaml" and raw.strip():
+            warnings.append(
+                Diagnostic(
+                    "FM",
+                    "the block between the '---' lines at the top is not a key: value mapping; "
+                    "it is kept as article text",
+                    1,
+                    "front matter looks like 'title: My post'",
+                )
+            )
+            return {}, text, 1, warnings
+        return {}, text[m.end() :], text.count("\n", 0, m.end()) + 1, warnings
+    if text.startswith("{"):
+        try:
+            meta, end = json.JSONDecoder().raw_decode(text)
+        except ValueError:
+            meta, end = None, 0
+        if isinstance(meta, dict) and text[end : end + 1] in ("\n", ""):
+            return meta, text[end:].lstrip("\n"), text.count("\n", 0, end) + 2, warnings
+    for pattern in (_HEXO_JSON, _HEXO_BARE):
+        m = pattern.match(text)
+        if not m:
+            continue
+        raw = m.group(1)
+        try:
+            meta = json.loads("{" + raw.strip().strip("{}") + "}") if pattern is _HEXO_JSON else None
+        except ValueError:
+            meta = None
+        if meta is None and pattern is _HEXO_BARE:
+            try:
+                meta = yaml.safe_load(raw)
+            except yaml.YAMLError:
+                meta = None
+        if isinstance(meta, dict) and meta:
+            return meta, text[m.end() :], text.count("\n", 0, m.end()) + 1, warnings
+    return {}, text, 1, warnings
+
+
+def parse_article(text: str, path: Path | None = None) -> Article:
+    """Text to Article, without touching the file system."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    meta, body, body_line, warnings = split_front_matter(text)
+    return Article(body=body, meta=meta, path=path, body_line=body_line, warnings=tuple(warnings))
+
+
+def read_article(path: Path, encoding: str | None = None) -> Article:
+    """Read an article from disk. Never writes anything."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(f"{name} does not exist", "check the path, e.g. articles/post.md")
+    if path.is_dir():
+        raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror}", "check the file's permissions") from None
+    return parse_article(decode(data, encoding, name), path.resolve())

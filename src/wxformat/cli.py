@@ -1,0 +1,152 @@
+"""Command-line interface. Parses options, lazy-imports the pipeline, maps errors to exits.
+
+Exit codes: 0 success, 1 a problem with the input, config, theme or output, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from wxformat import __version__
+from wxformat.errors import OutputError, WxformatError
+
+if TYPE_CHECKING:
+    from wxformat.config import Settings
+    from wxformat.pipeline import Result
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def article_options(func: F) -> F:
+    """The options every command that converts an article shares."""
+    options = [
+        click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
+        click.option("--config", "-c", "config", type=click.Path(path_type=Path), help="A wxformat.toml to use instead of the nearest one."),
+        click.option("--footer/--no-footer", default=None, help="Add or leave out the promo footer."),
+        click.option("--encoding", metavar="NAME", help="Encoding of the article (default UTF-8), e.g. gbk."),
+        click.option("--code-theme", metavar="NAME", help="Code highlighting theme (see `wxformat themes --code`)."),
+        click.option("--line-numbers/--no-line-numbers", default=None, help="Number the lines of code blocks."),
+        click.option("--mac-window/--no-mac-window", default=None, help="Draw a macOS-style window bar on code blocks."),
+        click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
+        click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def load(
+    article_path: Path,
+    config: Path | None,
+    encoding: str | None,
+    **flags: Any,
+) -> tuple[Any, Settings]:
+    from wxformat.article import read_article
+    from wxformat.config import load_settings
+
+    article = read_article(article_path, encoding)
+    settings = load_settings(config, article.base_dir)
+    variables = {
+        key: value for key, value in (("primary-color", flags.get("color")), ("font-size", flags.get("font_size"))) if value
+    }
+    settings = settings.override(
+        theme=flags.get("theme"),
+        code_theme=flags.get("code_theme"),
+        line_numbers=flags.get("line_numbers"),
+        mac_window=flags.get("mac_window"),
+        variables=variables or None,
+    )
+    return article, settings
+
+
+def run_convert(article_path: Path, config: Path | None, encoding: str | None, **flags: Any) -> Result:
+    from dataclasses import replace
+
+    from wxformat.config import apply_front_matter
+    from wxformat.pipeline import convert
+
+    article, settings = load(article_path, config, encoding, **flags)
+    settings = apply_front_matter(settings, article.meta)
+    if flags.get("theme"):
+        settings = replace(settings, theme=flags["theme"])  # the flag beats front matter
+    footer = flags.get("footer")
+    if footer is not None:
+        settings = replace(settings, footer=replace(settings.footer, enabled=footer))
+    result = convert(article, settings)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return result
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to path through a temporary file, so a failure never leaves half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"folder {folder} does not exist", "create it first or choose another -o path")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {folder}: {exc.strerror}", "choose another -o path") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror}", "choose another -o path") from None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wxformat")
+def cli() -> None:
+    """Turn Markdown articles into HTML that pastes intact into the WeChat editor."""
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout.")
+@click.option("--fragment", is_flag=True, help="Write only the <section> to paste, not a whole page.")
+@article_options
+def convert(article: Path, output: Path | None, fragment: bool, config: Path | None, encoding: str | None, **flags: Any) -> None:
+    """Convert ARTICLE (Markdown) to WeChat-ready HTML."""
+    if output is not None and same_file(article, output):
+        raise OutputError(f"-o {output} is the input article", "write the HTML to another file, e.g. post.html")
+    result = run_convert(article, config, encoding, **flags)
+    text = result.fragment if fragment else result.page()
+    if output is None:
+        click.echo(text)
+    else:
+        write_atomically(output, text + "\n")
+        click.echo(f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except WxformatError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

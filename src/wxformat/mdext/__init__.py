@@ -1,0 +1,1 @@
+"""Our own Python-Markdown extensions: GFM block structure, math, headings, alerts."""

@@ -1,0 +1,222 @@
+"""Make Python-Markdown read block structure the way GitHub (and Typora, Obsidian, VS Code) do.
+
+Python-Markdown's own dialect breaks real articles: a list right after a paragraph line is
+swallowed, lists nested by 2 spaces flatten, `## C#` loses its `#`, raw HTML swallows the
+Markdown after it. These preprocessors rewrite the source into the shape Python-Markdown
+understands (4-space nesting, blank lines before lists and tables) and replace its HTML
+block rule with CommonMark's, so the block structure matches GitHub Flavored Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+from markdown import Extension, Markdown
+from markdown.blockprocessors import HashHeaderProcessor
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+
+from wxformat.mdext.source import segments
+
+_MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
+_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<[A-Za-z/!?])")
+_TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+
+@dataclass
+class _Item:
+    src_col: int  # where the item's content starts in the source
+    out_col: int  # where it starts in what Python-Markdown reads (multiples of 4)
+    kind: str  # "-", "*", "+", "." or ")": another kind at the same level starts a new list
+
+
+def _content_col(m: re.Match[str]) -> int:
+    width = len(m.group("indent")) + len(m.group("marker"))
+    spaces = len(m.group("space"))
+    return width + (spaces if 1 <= spaces <= 4 and m.group("rest") else 1)
+
+
+def _is_table_start(lines: list[str], i: int) -> bool:
+    return (
+        i + 1 < len(lines)
+        and "|" in lines[i]
+        and bool(_TABLE_DELIM.match(lines[i + 1]))
+        and ("|" in lines[i + 1] or lines[i].count("|") > 0)
+    )
+
+
+class ListNormalizer(Preprocessor):
+    """Re-indent nested lists to 4 spaces and separate lists and tables from paragraphs."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        stack: list[_Item] = []
+        prev_blank = True
+        prev_para = False  # the previous line is prose that a list could interrupt
+        for seg in segments(lines):
+            if seg.fenced:
+                n = len(seg.lines[0]) - len(seg.lines[0].lstrip(" "))
+                while stack and n < stack[-1].src_col and prev_blank:
+                    stack.pop()
+                # a fence is a block of its own: blank lines around it keep the text apart
+                if out and out[-1].strip():
+                    out.append("")
+                if stack:
+                    item = stack[-1]
+                    for line in seg.lines:
+                        k = len(line) - len(line.lstrip(" "))
+                        out.append(" " * (item.out_col + max(0, k - item.src_col)) + line.lstrip(" "))
+                else:
+                    out.extend(seg.lines)
+                out.append("")
+                prev_blank, prev_para = True, False
+                continue
+            for i, line in enumerate(seg.lines):
+                if not line.strip():
+                    out.append("")
+                    prev_blank, prev_para = True, False
+                    continue
+                n = len(line) - len(line.lstrip(" "))
+                m = _MARKER.match(line)
+                if m and _HR.match(line):
+                    m = None
+                if m and not stack and not prev_blank and prev_para:
+                    # GFM: only a bullet or an ordered list starting at 1 interrupts a paragraph
+                    marker = m.group("marker")
+                    if not m.group("rest").strip() or (marker[0].isdigit() and int(marker[:-1]) != 1):
+                        m = None
+                if m and stack and n >= stack[-1].src_col + 4:
+                    m = None  # indented code inside an item, not a sub-list
+                if m and not stack and n > 3 and prev_blank:
+                    m = None  # an indented code block at top level
+                if m:
+                    starting = not stack
+                    marker = m.group("marker")
+                    kind = marker[-1] if marker[0].isdigit() else marker
+                    sibling = None
+                    while stack and n < stack[-1].src_col:
+                        sibling = stack.pop()
+                    new_list = sibling is not None and sibling.kind != kind
+                    if (starting and prev_para or new_list) and out and out[-1].strip():
+                        out.append("")
+                    indent = stack[-1].out_col if stack else 0
+                    if marker.endswith(")"):
+                        marker = marker[:-1] + "."
+                    stack.append(_Item(_content_col(m), indent + 4, kind))
+                    out.append(" " * indent + marker + " " + m.group("rest"))
+                    prev_blank, prev_para = False, True
+                    continue
+                if stack:
+                    if prev_blank:
+                        while stack and n < stack[-1].src_col:
+                            stack.pop()
+                    elif n < stack[-1].src_col and _BLOCK_START.match(line):
+                        stack.clear()
+                if stack:
+                    item = stack[-1]
+                    out.append(" " * (item.out_col + max(0, n - item.src_col)) + line.lstrip(" "))
+                    prev_blank, prev_para = False, True
+                    continue
+                if _is_table_start(seg.lines, i) and not prev_blank and out and "|" not in out[-1]:
+                    out.append("")
+                out.append(line)
+                prev_blank = False
+                prev_para = not _BLOCK_START.match(line) and not _HR.match(line)
+        return out
+
+
+# CommonMark's HTML block kinds: (start, end); end None means "ends at a blank line".
+_BLOCK_TAGS = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|"
+    "dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|"
+    "h6|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|"
+    "option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
+_ATTR = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
+_HTML_KINDS: list[tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = [
+    (re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I),
+     re.compile(r"</(?:script|pre|style|textarea)>", re.I), True),
+    (re.compile(r"^ {0,3}<!--"), re.compile(r"-->"), True),
+    (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>"), True),
+    (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">"), True),
+    (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>"), True),
+    (re.compile(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.I), None, True),
+    (re.compile(rf"^ {{0,3}}(?:<[A-Za-z][\w-]*{_ATTR}*\s*/?>|</[A-Za-z][\w-]*\s*>)\s*$"), None, False),
+]
+
+
+class HtmlBlockPreprocessor(Preprocessor):
+    """CommonMark HTML blocks: stash raw HTML as GitHub does, so Markdown after it still renders.
+
+    Comments are dropped. The raw HTML is sanitised later, with the whole page.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        prev_para = False
+        while i < len(lines):
+            line = lines[i]
+            kind = next(
+                (k for k in _HTML_KINDS if k[0].match(line) and (k[2] or not prev_para)), None
+            )
+            if kind is None:
+                out.append(line)
+                prev_para = bool(line.strip()) and not line.startswith("    ")
+                i += 1
+                continue
+            start, end, _ = kind
+            block = [line]
+            if end is not None:
+                # kinds 1-5 end at a line holding their end marker (after the start, on line one)
+                tail = line[start.match(line).end() :]  # type: ignore[union-attr]
+                while not end.search(tail) and i + 1 < len(lines):
+                    i += 1
+                    block.append(lines[i])
+                    tail = lines[i]
+                i += 1
+            else:
+                i += 1
+                while i < len(lines) and lines[i].strip():
+                    block.append(lines[i])
+                    i += 1
+            raw = "\n".join(block)
+            if kind is _HTML_KINDS[1]:
+                out.append("")  # comments are the writer's notes, not the reader's
+            else:
+                out.extend(["", self.md.htmlStash.store(raw), ""])
+            prev_para = False
+        return out
+
+
+class GfmHeadingProcessor(HashHeaderProcessor):
+    """ATX headings as in GFM: a space after the #s, and closing #s only after a space (`## C#`)."""
+
+    RE = re.compile(
+        r"(?:^|\n)[ ]{0,3}(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>[^\n]*?)"
+        r"(?:(?<=[ \t])#+)?[ \t]*(?:\n|$)"
+    )
+
+
+class HardBreakProcessor(InlineProcessor):
+    """A backslash at the end of a line is a hard line break (GFM)."""
+
+    def handleMatch(  # noqa: N802 - Python-Markdown's API
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        return etree.Element("br"), m.start(0), m.end(0)
+
+
+class GfmExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        # GFM lets a backslash escape any ASCII punctuation (`\$`, `\|`, `\~`, ...)
+        md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
+        md.preprocessors.register(ListNormalizer(md), "wx_lists", 28)
+        md.preprocessors.deregister("html_block")
+        md.preprocessors.register(HtmlBlockPreprocessor(md), "wx_html_block", 20)
+        md.parser.blockprocessors.register(GfmHeadingProcessor(md.parser), "hashheader", 70)
+        md.inlinePatterns.register(HardBreakProcessor(r"\\\n", md), "wx_hard_break", 185)

@@ -1,0 +1,97 @@
+"""convert(article, settings) -> Result: read -> render -> wechat structure -> theme -> cleanup.
+
+No I/O here except reading theme files and local images the article points at.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+
+from wxformat.article import Article
+from wxformat.config import Settings, apply_front_matter
+from wxformat.diagnostics import Diagnostic
+from wxformat.footer import render_footer
+from wxformat.inline import inline_css
+from wxformat.render import render_markdown
+from wxformat.themes import Theme, load_theme
+from wxformat.wechat import FIXERS, Context
+from wxformat.wechat.cleanup import clean_tree
+
+ROOT_CLASS = "wx-article"
+
+
+@dataclass(frozen=True)
+class Result:
+    title: str
+    fragment: str  # the one <section> to paste into the WeChat editor
+    warnings: tuple[Diagnostic, ...]
+    theme: str
+
+    def page(self) -> str:
+        """A minimal standalone page whose body holds exactly the fragment."""
+        return (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(self.title)}</title></head>"
+            '<body style="margin:0 auto;max-width:677px;padding:20px 16px;background-color:#ffffff">'
+            f"{self.fragment}</body></html>"
+        )
+
+
+def effective_settings(article: Article, settings: Settings) -> Settings:
+    return apply_front_matter(settings, article.meta)
+
+
+def resolve_theme(settings: Settings) -> Theme:
+    return load_theme(settings.theme, (settings.base_dir,))
+
+
+def convert(article: Article, settings: Settings) -> Result:
+    """The whole pipeline on one article; pure apart from theme and image reads."""
+    settings = effective_settings(article, settings)
+    theme = resolve_theme(settings)
+    ctx = Context(
+        base_dir=article.base_dir,
+        code_theme=settings.code_theme or theme.code_theme,
+        line_numbers=settings.line_numbers,
+        mac_window=theme.mac_window if settings.mac_window is None else settings.mac_window,
+        image_embed_limit_kb=settings.image_embed_limit_kb,
+        references_title=settings.references_title,
+        warnings=list(article.warnings),
+    )
+    body = render_markdown(article.body, article.body_line)
+    footer = render_footer(settings, article.meta, article.title)
+    position = settings.footer.position
+    top = footer if position in ("top", "both") else ""
+    end = footer if position in ("end", "both") else ""
+    soup = BeautifulSoup(f'<section class="{ROOT_CLASS}">{top}{body}{end}</section>', "html.parser")
+    for _name, fixer in FIXERS:
+        fixer(soup, ctx)
+    variables = {**theme.variables, **settings.variables}
+    inlined = BeautifulSoup(inline_css(str(soup), theme.css, variables), "html.parser")
+    root = inlined.find("section")
+    if not isinstance(root, Tag):  # pragma: no cover - we always wrap in a section
+        raise RuntimeError("the pipeline lost its root section")
+    clean_tree(root, ctx)
+    return Result(
+        title=article.title,
+        fragment=str(root),
+        warnings=tuple(_unique(ctx.warnings)),
+        theme=theme.name,
+    )
+
+
+def _unique(warnings: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[Diagnostic] = set()
+    out = []
+    for w in warnings:
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+__all__ = ["Result", "convert", "effective_settings"]

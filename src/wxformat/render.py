@@ -1,0 +1,83 @@
+"""Render stage: Markdown body to HTML. The only module that knows the extension list.
+
+The HTML it returns is sanitised (nh3) to what WeChat keeps plus the hooks later stages
+use: `wx-*` classes, `language-*` on code, `data-tex` on formulas. Raw HTML from the
+article is never trusted: script, style, iframe, forms, event handlers and `javascript:`
+URLs are gone before any later stage sees them.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+
+from wxformat.mdext.alerts import AlertExtension
+from wxformat.mdext.gfm import GfmExtension
+from wxformat.mdext.math import MathExtension
+
+# W3: what survives in published articles, plus what later stages turn into it
+# (div -> section, details -> section, input checkbox -> glyph, a -> reference).
+ALLOWED_TAGS = {
+    "section", "p", "span", "strong", "b", "em", "i", "u", "del", "s", "strike", "sup", "sub",
+    "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "img", "pre",
+    "code", "kbd", "mark", "br", "hr", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "caption", "ul", "ol", "li", "ruby", "rt", "rp", "div", "a", "details", "summary",
+    "input", "dl", "dt", "dd", "abbr", "center", "small", "big", "font", "q", "cite", "ins",
+}  # fmt: skip
+_COMMON = {"class", "align", "title", "data-tex", "data-line"}
+ALLOWED_ATTRIBUTES = {
+    "*": _COMMON,
+    "a": _COMMON | {"href"},
+    "img": _COMMON | {"src", "alt", "width", "height"},
+    "ol": _COMMON | {"start"},
+    "td": _COMMON | {"colspan", "rowspan"},
+    "th": _COMMON | {"colspan", "rowspan"},
+    "input": {"type", "checked", "disabled"},
+    "font": _COMMON | {"color"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+
+def _markdown(line_offset: int) -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[
+            GfmExtension(),
+            MathExtension(line_offset=line_offset),
+            AlertExtension(),
+            "tables",
+            "sane_lists",
+            "footnotes",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.tilde",
+            "pymdownx.tasklist",
+            "pymdownx.magiclink",
+        ],
+        extension_configs={
+            # highlighting is its own stage (wechat.code): here fences stay plain text
+            "pymdownx.highlight": {"use_pygments": False},
+            "pymdownx.tilde": {"subscript": False},
+            "pymdownx.tasklist": {"custom_checkbox": False},
+            "pymdownx.magiclink": {"hide_protocol": False},
+            "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "[{}]"},
+        },
+        output_format="html",
+        tab_length=4,
+    )
+
+
+def sanitize(html: str) -> str:
+    """Keep only tags and attributes WeChat keeps (W1, W2, W7) and safe URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def render_markdown(body: str, line_offset: int = 1) -> str:
+    """Markdown to sanitised HTML with `wx-*` hooks for the later stages."""
+    return sanitize(_markdown(line_offset).convert(body))

@@ -1,0 +1,84 @@
+"""Block-level fixes: tables scroll sideways (header colour on th), task-list checkboxes
+become ☐/☑ (W2), `div`/`details`/`center` become `section` (W3), footnotes become a
+titled section, and every block gets the class hook its theme rule needs."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, Tag
+
+from wxformat.wechat.context import Context
+
+ALIGN = {"center", "left", "right", "justify"}
+
+
+def fix_tables(soup: BeautifulSoup, ctx: Context) -> None:
+    for table in soup.find_all("table"):
+        table["class"] = "wx-table"
+        wrap = soup.new_tag("section")
+        wrap["class"] = "wx-table-wrap"
+        table.wrap(wrap)
+        for cell in table.find_all(["th", "td"]):
+            align = str(cell.get("align") or "").lower()
+            if align in ALIGN:
+                cell["style"] = f"text-align:{align}"
+            if cell.has_attr("align"):
+                del cell["align"]
+
+
+def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
+    """W2: inputs are removed by WeChat, so a checkbox becomes a glyph; other inputs go."""
+    for box in soup.find_all("input"):
+        if str(box.get("type") or "").lower() == "checkbox":
+            glyph = soup.new_tag("span")
+            glyph["class"] = "wx-task-done" if box.has_attr("checked") else "wx-task"
+            glyph.string = "☑\u00a0" if box.has_attr("checked") else "☐\u00a0"
+            box.replace_with(glyph)
+        else:
+            box.decompose()
+
+
+def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
+    """W3: section is the block wrapper WeChat keeps; div, details and center become it."""
+    footnotes = soup.find("div", class_="footnote")
+    if isinstance(footnotes, Tag):
+        footnotes.name = "section"
+        footnotes["class"] = "wx-footnotes"
+        rule = footnotes.find("hr", recursive=False)
+        title = soup.new_tag("p")
+        title["class"] = "wx-footnotes-title"
+        title.string = "注释"
+        if isinstance(rule, Tag):
+            rule.replace_with(title)
+        else:
+            footnotes.insert(0, title)
+    for name in ("div", "details", "center", "dl", "figure"):
+        for node in soup.find_all(name):
+            if name == "figure":
+                if not node.get("class"):
+                    node["class"] = "wx-figure"
+                continue
+            align = "center" if name == "center" else str(node.get("align") or "").lower()
+            node.name = "section"
+            if align in ALIGN:
+                node["style"] = f"text-align:{align}"
+                del node["align"]
+    for summary in soup.find_all("summary"):
+        summary.name = "p"
+        summary["class"] = "wx-summary"
+    for name, new in (("dt", "p"), ("dd", "p")):
+        for node in soup.find_all(name):
+            node.name = new
+            node["class"] = f"wx-{name}"
+    for p in soup.find_all("p"):
+        align = str(p.get("align") or "").lower()
+        if align in ALIGN:
+            p["style"] = f"text-align:{align}"
+        if p.has_attr("align"):
+            del p["align"]
+    for font in soup.find_all("font"):
+        color = str(font.get("color") or "")
+        font.name = "span"
+        font.attrs = {"style": f"color:{color}"} if color.startswith("#") or color.isalpha() else {}
+    for code in soup.find_all("code"):
+        if not code.get("class"):
+            code["class"] = "wx-inline-code"

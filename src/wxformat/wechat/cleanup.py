@@ -1,0 +1,154 @@
+"""The last pass over inlined HTML: what WeChat strips or breaks in attributes and inline CSS.
+
+W6 class and id removed; W7 event handlers removed; W8 custom properties and `var()` gone;
+W9 absolute/fixed/sticky positioning dropped; W11 font names quoted; W12 `!important`
+dropped; W13 margin longhands written beside the shorthand; W15 compact HTML: no white
+space between block tags, and soft line breaks inside paragraphs joined (no space
+between two CJK characters).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from wxformat.wechat.context import Context
+
+BLOCK_TAGS = {
+    "section", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption",
+    "pre", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "ul", "ol", "li", "hr", "br",
+    "svg", "caption", "img",
+}  # fmt: skip
+_DECL_SPLIT = re.compile(r";(?![^(]*\))(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_UNSAFE_POSITION = {"absolute", "fixed", "sticky"}
+_SIDES = ("top", "right", "bottom", "left")
+
+
+def parse_declarations(style: str) -> list[tuple[str, str]]:
+    """Inline CSS to (property, value) pairs, later ones winning, in first-seen order."""
+    result: dict[str, str] = {}
+    for part in _DECL_SPLIT.split(style):
+        if ":" not in part:
+            continue
+        name, value = part.split(":", 1)
+        name, value = name.strip().lower(), value.strip()
+        if name and value:
+            result.pop(name, None)
+            result[name] = value
+    return list(result.items())
+
+
+def _quote_fonts(value: str) -> str:
+    fonts = []
+    for font in value.split(","):
+        font = font.strip().strip("\"'")
+        if not font:
+            continue
+        needs_quotes = " " in font or _CJK.search(font) or not font.isascii()
+        fonts.append(f'"{font}"' if needs_quotes else font)
+    return ",".join(fonts[:6]).replace('"', "'")
+
+
+def _box_sides(value: str) -> list[str] | None:
+    parts = value.split()
+    if not 1 <= len(parts) <= 4 or any("(" in p for p in parts):
+        return None
+    top = parts[0]
+    right = parts[1] if len(parts) > 1 else top
+    bottom = parts[2] if len(parts) > 2 else top
+    left = parts[3] if len(parts) > 3 else right
+    return [top, right, bottom, left]
+
+
+def clean_style(style: str) -> str:
+    """One element's inline CSS made safe for WeChat (W8, W9, W11, W12, W13)."""
+    out: list[tuple[str, str]] = []
+    for name, value in parse_declarations(style):
+        value = re.sub(r"\s*!\s*important\s*$", "", value, flags=re.I)
+        if name.startswith("--") or "var(" in value:
+            continue
+        if name == "position" and value.lower() in _UNSAFE_POSITION:
+            continue
+        if name in ("top", "left", "right", "bottom", "z-index"):
+            continue
+        if name == "font-family":
+            value = _quote_fonts(value)
+        out.append((name, value))
+        if name == "margin":
+            sides = _box_sides(value)
+            if sides:
+                out.extend((f"margin-{side}", v) for side, v in zip(_SIDES, sides, strict=True))
+    seen: dict[str, str] = {}
+    for name, value in out:
+        seen.pop(name, None)
+        seen[name] = value
+    return ";".join(f"{n}:{v}" for n, v in seen.items())
+
+
+def _compact_text(node: NavigableString) -> None:
+    text = str(node)
+    if "\n" not in text:
+        return
+    # a soft line break joins CJK directly, other text with one space
+    text = re.sub(
+        r"[ \t]*\n[ \t]*",
+        lambda m: "" if _joins_cjk(text, m.start(), m.end()) else " ",
+        text,
+    )
+    node.replace_with(text)
+
+
+def _joins_cjk(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return bool(before and after and _CJK.match(before) and _CJK.match(after))
+
+
+def clean_tree(root: Tag, ctx: Context | None = None) -> None:
+    """Apply every attribute and white-space rule to the tree under root, in place."""
+    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in [root, *root.find_all(True)]:
+        if tag.name == "div":
+            tag.name = "section"
+        for attr in list(tag.attrs):
+            lower = attr.lower()
+            if lower in ("class", "id") or lower.startswith("on") or lower.startswith("data-"):
+                del tag[attr]
+        style = tag.get("style")
+        if style is not None:
+            cleaned = clean_style(str(style))
+            if cleaned:
+                tag["style"] = cleaned
+            else:
+                del tag["style"]
+    for text in root.find_all(string=True):
+        if not isinstance(text, NavigableString) or isinstance(text, Comment):
+            continue
+        parent = text.parent
+        if parent is not None and parent.name in ("pre", "code") and parent.find_parent("pre"):
+            if not text.strip(" \n"):
+                text.extract()
+            continue
+        if not text.strip():
+            prev_tag = text.previous_sibling
+            next_tag = text.next_sibling
+            at_block_edge = (
+                parent is None
+                or parent.name in BLOCK_TAGS
+                and (
+                    prev_tag is None
+                    or next_tag is None
+                    or (isinstance(prev_tag, Tag) and prev_tag.name in BLOCK_TAGS)
+                    or (isinstance(next_tag, Tag) and next_tag.name in BLOCK_TAGS)
+                )
+            )
+            if at_block_edge or "\n" in text:
+                if at_block_edge:
+                    text.extract()
+                else:
+                    text.replace_with(" ")
+                continue
+        _compact_text(text)

@@ -1,0 +1,161 @@
+"""W14 code blocks: Pygments colours inline, every space a `&nbsp;`, every newline a `<br>`.
+
+The WeChat editor collapses white space inside `<pre>` and deletes text nodes made only of
+white space, so each run of spaces travels inside the span of the token next to it. A
+Mac-style window bar and line numbers are optional. Unknown languages render plain.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+from bs4 import BeautifulSoup, Tag
+from pygments.lexer import Lexer
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.style import StyleMeta
+from pygments.styles import get_style_by_name
+from pygments.token import _TokenType
+from pygments.util import ClassNotFound
+
+from wxformat.wechat.context import Context
+
+# names writers put on fences that Pygments knows by another name
+LANGUAGE_ALIASES = {
+    "c++": "cpp", "cuda": "cuda", "cu": "cuda", "shell": "bash", "sh": "bash", "zsh": "bash",
+    "console": "console", "terminal": "console", "vue": "html", "ts": "typescript",
+    "js": "javascript", "py": "python", "py3": "python", "golang": "go", "rs": "rust",
+    "yml": "yaml", "dockerfile": "docker", "ps1": "powershell", "bat": "batch",
+    "objc": "objective-c", "kt": "kotlin", "md": "markdown", "plaintext": "text", "txt": "text",
+    "text": "text", "mysql": "mysql", "sql": "sql", "jsonc": "json", "proto": "protobuf",
+    "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
+}  # fmt: skip
+DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
+# Code themes offered to users: our names -> Pygments styles
+CODE_THEMES = {
+    "github": "default",
+    "github-dark": "github-dark",
+    "monokai": "monokai",
+    "one-dark": "one-dark",
+    "dracula": "dracula",
+    "solarized-light": "solarized-light",
+    "solarized-dark": "solarized-dark",
+    "xcode": "xcode",
+    "vs": "vs",
+    "nord": "nord",
+    "gruvbox-light": "gruvbox-light",
+    "material": "material",
+}
+WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Lexer:
+    name = LANGUAGE_ALIASES.get(language, language)
+    try:
+        return get_lexer_by_name(name, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return TextLexer(stripnl=False, ensurenl=False)
+
+
+@lru_cache(maxsize=16)
+def code_style(theme: str) -> StyleMeta:
+    return get_style_by_name(CODE_THEMES.get(theme, theme))
+
+
+@lru_cache(maxsize=4096)
+def _token_css(style: StyleMeta, ttype: _TokenType) -> str:
+    info = style.style_for_token(ttype)
+    css = []
+    if info["color"]:
+        css.append(f"color:#{info['color']}")
+    if info["bold"]:
+        css.append("font-weight:bold")
+    if info["italic"]:
+        css.append("font-style:italic")
+    return ";".join(css)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False).replace(" ", "&nbsp;")
+
+
+def highlight_lines(code: str, language: str, style: StyleMeta) -> list[str]:
+    """Code to one HTML string per line: styled spans, spaces kept as `&nbsp;` inside spans."""
+    code = code.expandtabs(4)
+    lines: list[str] = []
+    current: list[str] = []
+    pending = ""  # white space waiting to ride in the next token's span
+    for ttype, value in _lexer(language).get_tokens(code):
+        parts = value.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                lines.append("".join(current))
+                current, pending = [], ""
+            if not part:
+                continue
+            if not part.strip(" "):
+                pending += part
+                continue
+            css = _token_css(style, ttype)
+            attr = f' style="{css}"' if css else ""
+            current.append(f"<span{attr}>{_escape(pending + part)}</span>")
+            pending = ""
+    lines.append("".join(current))
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _language(code: Tag) -> str:
+    for cls in code.get("class") or []:
+        if cls.startswith("language-"):
+            return cls[len("language-") :].lower()
+    return ""
+
+
+def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
+    style = code_style(ctx.code_theme)
+    background = style.background_color or "#f6f8fa"
+    for pre in soup.find_all("pre"):
+        code = pre.find("code")
+        source = (code or pre).get_text()
+        language = _language(code) if code else ""
+        if language in DIAGRAMS:
+            ctx.warn(
+                "W1",
+                f"a {language} diagram is shown as its source code: WeChat cannot draw it",
+                hint="export the diagram as an image and insert that instead",
+            )
+        lines = highlight_lines(source.rstrip("\n"), language, style)
+        if ctx.line_numbers:
+            width = len(str(len(lines)))
+            lines = [
+                f'<span class="wx-lineno">{str(i + 1).rjust(width).replace(" ", "&nbsp;")}&nbsp;&nbsp;</span>{line}'
+                for i, line in enumerate(lines)
+            ]
+        body = "<br>".join(lines)
+        header = ""
+        if ctx.mac_window:
+            dots = "".join(
+                f'<span class="wx-code-dot" style="background-color:{c}"></span>' for c in WINDOW_DOTS
+            )
+            header = f'<section class="wx-code-header">{dots}</section>'
+        block = BeautifulSoup(
+            f'<section class="wx-code" style="background-color:{background}">{header}'
+            f'<pre class="wx-pre" style="background-color:{background};color:#{_text_color(style)}">'
+            f'<code class="wx-code-body">{body}</code></pre></section>',
+            "html.parser",
+        )
+        pre.replace_with(block)
+
+
+def _text_color(style: StyleMeta) -> str:
+    from pygments.token import Text
+
+    color = style.style_for_token(Text)["color"]
+    if color:
+        return str(color)
+    bg = (style.background_color or "#ffffff").lstrip("#")
+    dark = len(bg) >= 6 and sum(int(bg[i : i + 2], 16) for i in (0, 2, 4)) < 3 * 128
+    return "d4d4d4" if dark else "24292e"

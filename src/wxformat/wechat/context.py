@@ -1,0 +1,22 @@
+"""What every fixer gets: the article's folder, the settings, and a place for warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wxformat.diagnostics import Diagnostic
+
+
+@dataclass
+class Context:
+    base_dir: Path
+    code_theme: str = "github"
+    line_numbers: bool = False
+    mac_window: bool = False
+    image_embed_limit_kb: int = 1024
+    references_title: str = "参考资料"
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, rule: str, message: str, line: int | None = None, hint: str | None = None) -> None:
+        self.warnings.append(Diagnostic(rule, message, line, hint))

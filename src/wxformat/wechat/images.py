@@ -1,0 +1,110 @@
+"""W19 images: local files embedded as `data:` URIs under a size limit (WeChat cannot fetch
+relative or file: paths), `max-width:100%`, and an image alone in its paragraph becomes a
+`<figure>` with a caption from its alt text or title."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from wxformat.wechat.context import Context
+
+_FILE_LIKE = re.compile(r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$")
+MIME_BY_SUFFIX = {
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+    ".webp": "image/webp", ".svg": "image/svg+xml", ".bmp": "image/bmp",
+}  # fmt: skip
+
+
+def caption_for(img: Tag) -> str:
+    """The caption a reader should see: the alt text (or title) unless it is a file name."""
+    for attr in ("title", "alt"):
+        text = str(img.get(attr) or "").strip()
+        if text and not _FILE_LIKE.match(text):
+            return text
+    return ""
+
+
+def local_path(src: str, base_dir: Path) -> Path | None:
+    """The file a relative or file: image source points at, or None for web and data URLs."""
+    parts = urlsplit(src)
+    if parts.scheme in ("http", "https", "data"):
+        return None
+    if src.startswith("//"):
+        return None
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if parts.scheme and len(parts.scheme) > 1:
+        return None
+    return base_dir / unquote(parts.path)
+
+
+def _embed(img: Tag, ctx: Context) -> None:
+    src = str(img.get("src") or "").strip()
+    path = local_path(src, ctx.base_dir)
+    if path is None:
+        return
+    limit = ctx.image_embed_limit_kb * 1024
+    hint = "put the image online (https://...) or make it smaller"
+    if not path.is_file():
+        ctx.warn("W19", f"image {src} was not found, so it cannot be embedded", hint=hint)
+        return
+    size = path.stat().st_size
+    if size > limit:
+        ctx.warn(
+            "W19",
+            f"image {src} is {size // 1024} KB, over the {ctx.image_embed_limit_kb} KB embed limit: "
+            "WeChat cannot fetch a local path",
+            hint="shrink it, raise image_embed_limit_kb, or host it online",
+        )
+        return
+    mime = MIME_BY_SUFFIX.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    if not mime or not mime.startswith("image/"):
+        ctx.warn("W19", f"{src} is not an image WeChat can show", hint="use PNG, JPEG or GIF")
+        return
+    img["src"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _alone_in_paragraph(img: Tag) -> Tag | None:
+    parent = img.parent
+    if not isinstance(parent, Tag) or parent.name != "p":
+        return None
+    for child in parent.contents:
+        if child is img:
+            continue
+        if isinstance(child, NavigableString) and not child.strip():
+            continue
+        if isinstance(child, Tag) and child.name == "br":
+            continue
+        return None
+    return parent
+
+
+def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
+    for img in soup.find_all("img"):
+        _embed(img, ctx)
+        width = str(img.get("width") or "").strip().rstrip("px")
+        img["class"] = "wx-img"
+        if width.isdigit():
+            img["style"] = f"width:{width}px"
+        for attr in ("width", "height"):
+            if img.has_attr(attr):
+                del img[attr]
+        paragraph = _alone_in_paragraph(img)
+        if paragraph is None:
+            continue
+        figure = soup.new_tag("figure")
+        figure["class"] = "wx-figure"
+        figure.append(img.extract())
+        caption = caption_for(img)
+        if caption:
+            cap = soup.new_tag("figcaption")
+            cap["class"] = "wx-figcaption"
+            cap.string = caption
+            figure.append(cap)
+        paragraph.replace_with(figure)

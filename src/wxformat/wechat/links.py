@@ -1,0 +1,99 @@
+"""W18 links: only mp.weixin.qq.com links stay clickable. Other links keep their text, get a
+superscript [n] and an entry in a numbered reference list at the end (duplicates share a
+number). A bare URL, whose text is the URL, becomes plain text. In-page `#` links
+(footnotes) lose their href: WeChat refuses to save them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from wxformat.wechat.context import Context
+
+WECHAT_HOSTS = ("mp.weixin.qq.com",)
+
+
+def is_wechat_url(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in WECHAT_HOSTS
+
+
+def _bare(text: str, url: str) -> bool:
+    def strip(u: str) -> str:
+        u = u.strip().rstrip("/")
+        for prefix in ("https://", "http://", "mailto:"):
+            if u.lower().startswith(prefix):
+                u = u[len(prefix) :]
+        return u.lower()
+
+    return strip(text) == strip(url)
+
+
+def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
+    root = soup.find("section", class_="wx-article") or soup
+    numbers: dict[str, int] = {}
+    entries: list[tuple[int, str, str]] = []
+    for a in soup.find_all("a"):
+        href = str(a.get("href") or "").strip()
+        classes = a.get("class") or []
+        if "footnote-backref" in classes:
+            a.decompose()
+            continue
+        if a.find("img") is not None or not href or href.startswith("#"):
+            a.unwrap()
+            continue
+        if is_wechat_url(href):
+            a.attrs = {"href": href, "class": "wx-link wx-link-wechat"}
+            continue
+        text = a.get_text().strip()
+        if _bare(text, href) or href.lower().startswith("mailto:") or not text:
+            span = soup.new_tag("span")
+            span["class"] = "wx-url"
+            span.string = text or href
+            a.replace_with(span)
+            continue
+        if href not in numbers:
+            numbers[href] = len(numbers) + 1
+            entries.append((numbers[href], text, href))
+        span = soup.new_tag("span")
+        span["class"] = "wx-link"
+        for child in list(a.contents):
+            span.append(child.extract())
+        ref = soup.new_tag("sup")
+        ref["class"] = "wx-ref"
+        ref.string = f"[{numbers[href]}]"
+        a.replace_with(span)
+        span.insert_after(ref)
+    if entries:
+        _append_references(soup, root, entries, ctx.references_title)
+
+
+def _append_references(
+    soup: BeautifulSoup, root: Tag | BeautifulSoup, entries: list[tuple[int, str, str]], title: str
+) -> None:
+    block = soup.new_tag("section")
+    block["class"] = "wx-references"
+    heading = soup.new_tag("p")
+    heading["class"] = "wx-references-title"
+    heading.string = title
+    block.append(heading)
+    for number, text, url in entries:
+        entry = soup.new_tag("p")
+        entry["class"] = "wx-reference"
+        mark = soup.new_tag("span")
+        mark["class"] = "wx-reference-number"
+        mark.string = f"[{number}]\u00a0"
+        entry.append(mark)
+        entry.append(f"{text}: " if text and not _bare(text, url) else "")
+        link = soup.new_tag("em")
+        link["class"] = "wx-reference-url"
+        link.string = url
+        entry.append(link)
+        block.append(entry)
+    # the references close the article body: before its footnotes and the promo footer
+    after = root.find(class_="wx-footnotes") or root.find(class_="wx-footer", recursive=False)
+    if isinstance(after, Tag):
+        after.insert_before(block)
+    else:
+        root.append(block)

@@ -1,0 +1,86 @@
+"""W5 math: TeX becomes self-contained inline SVG (no MathML, no `<use>`/`<defs>`/ids: W6),
+drawn in `currentColor` so WeChat's dark mode and the theme colour apply (W21).
+
+Inline formulas sit on the text baseline at the text's size (sized in em); display formulas
+are centred and scroll sideways when wide. A formula that fails stays as its TeX source in
+code style, with a warning naming its line.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bs4 import BeautifulSoup, Tag
+
+from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+from wxformat.wechat.context import Context
+
+_SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
+_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+
+
+class MathError(Exception):
+    pass
+
+
+@lru_cache(maxsize=2048)
+def tex_to_svg(tex: str, display: bool) -> str:
+    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
+    import ziamath
+
+    ziamath.config.svg2 = False  # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
+    try:
+        svg = ziamath.Math.fromlatex(tex, size=_SIZE, inline=not display).svg()
+    except Exception as exc:  # ziamath and latex2mathml raise many kinds on bad TeX
+        raise MathError(str(exc) or type(exc).__name__) from None
+    m = _VIEWBOX.search(svg)
+    if not m:
+        raise MathError("no drawing produced")
+    _, min_y, width, height = (float(v) for v in m.groups())
+    depth = max(0.0, height + min_y)  # how far the drawing reaches below the baseline
+    w, h, d = width / _SIZE, height / _SIZE, depth / _SIZE
+    style = (
+        f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;vertical-align:-{d:.3f}em;"
+        "max-width:none;overflow:visible"
+        if not display
+        else f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;max-width:none"
+    )
+    svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg, count=2)
+    svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    svg = re.sub(r'fill="(?:black|#000000|#000)"', 'fill="currentColor"', svg)
+    svg = re.sub(r'stroke="(?:black|#000000|#000)"', 'stroke="currentColor"', svg)
+    svg = svg.replace("<svg ", f'<svg fill="currentColor" style="{style}" ', 1)
+    return re.sub(r">\s+<", "><", svg)
+
+
+def _render(node: Tag, ctx: Context, display: bool) -> None:
+    tex = str(node.get("data-tex") or node.get_text())
+    line = node.get("data-line")
+    try:
+        svg = tex_to_svg(tex, display)
+    except MathError as exc:
+        ctx.warn(
+            "W5",
+            f"formula could not be drawn ({exc}): shown as TeX source",
+            int(str(line)) if line else None,
+            "check the TeX for typos or unsupported commands",
+        )
+        code = BeautifulSoup("", "html.parser").new_tag("code")
+        code["class"] = "wx-math-error"
+        code.string = f"$${tex}$$" if display else f"${tex}$"
+        node.replace_with(code)
+        return
+    drawn = BeautifulSoup(svg, "html.parser")
+    node.clear()
+    node.append(drawn)
+    node["class"] = "wx-math-block" if display else "wx-math-inline"
+    for attr in ("data-tex", "data-line"):
+        del node[attr]
+
+
+def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
+    for node in soup.find_all(class_=DISPLAY_CLASS):
+        _render(node, ctx, True)
+    for node in soup.find_all("span", class_=MATH_CLASS):
+        _render(node, ctx, False)
