@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import HashHeaderProcessor
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from wxformat.mdext.source import segments
+from wxformat.mdext.source import INDENTED, segments
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -58,6 +58,10 @@ class ListNormalizer(Preprocessor):
         prev_blank = True
         prev_para = False  # the previous line is prose that a list could interrupt
         for seg in segments(lines):
+            if seg.kind == INDENTED and not stack:
+                out.extend(seg.lines)
+                prev_blank, prev_para = True, False
+                continue
             if seg.fenced:
                 n = len(seg.lines[0]) - len(seg.lines[0].lstrip(" "))
                 while stack and n < stack[-1].src_col and prev_blank:
@@ -220,3 +224,9 @@ class GfmExtension(Extension):
         md.preprocessors.register(HtmlBlockPreprocessor(md), "wx_html_block", 20)
         md.parser.blockprocessors.register(GfmHeadingProcessor(md.parser), "hashheader", 70)
         md.inlinePatterns.register(HardBreakProcessor(r"\\\n", md), "wx_hard_break", 185)
+        # GFM strikes through with one tilde as with two
+        md.inlinePatterns.register(
+            SimpleTagInlineProcessor(r"(?<![~\\])(~)(?![~\s])(.+?)(?<![~\s])~(?!~)", "del"),
+            "wx_single_tilde",
+            64,
+        )

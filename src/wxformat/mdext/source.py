@@ -1,4 +1,5 @@
-"""Line-level view of Markdown source shared by our preprocessors: which lines are fenced code."""
+"""Line-level view of Markdown source shared by our preprocessors: which lines are fenced code,
+which are indented code, which are text (as CommonMark decides, roughly, before parsing)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ ]*(?:>[ ]?)*[ ]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+LIST_MARKER = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ ]+|$)")
+
+FENCED, INDENTED, TEXT, BLANK = "fenced", "indented", "text", "blank"
 
 
 @dataclass
 class Segment:
-    """A run of lines that is either fenced code (kept verbatim) or Markdown text."""
+    """A run of lines of one kind: fenced code, indented code, or Markdown text."""
 
     start: int  # index of its first line
     lines: list[str]
-    fenced: bool
+    kind: str
+
+    @property
+    def fenced(self) -> bool:
+        return self.kind == FENCED
 
 
 def fence_closes(line: str, fence: str) -> bool:
@@ -23,30 +31,65 @@ def fence_closes(line: str, fence: str) -> bool:
     return stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0])
 
 
-def segments(lines: list[str]) -> Iterator[Segment]:
-    """Split lines into fenced-code and text segments (a fence may be indented, as in lists)."""
-    current: list[str] = []
-    start = 0
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def classify(lines: list[str]) -> list[str]:
+    """The kind of every line. A fence counts at indent 0-3, or deeper inside a list item;
+    4+ spaces after a blank line outside a list is indented code."""
+    kinds: list[str] = []
+    in_list = False
+    prev = BLANK
     i = 0
     while i < len(lines):
-        m = FENCE_OPEN.match(lines[i])
-        is_backtick_info = m and m.group("fence")[0] == "`" and "`" in m.group("info")
-        if m and not is_backtick_info:
-            if current:
-                yield Segment(start, current, False)
-            fence = m.group("fence")
-            block = [lines[i]]
-            j = i + 1
-            while j < len(lines):
-                block.append(lines[j])
-                if fence_closes(lines[j], fence):
-                    break
-                j += 1
-            yield Segment(i, block, True)
-            i = j + 1
-            start, current = i, []
+        line = lines[i]
+        if not line.strip():
+            kinds.append(BLANK if prev != INDENTED else INDENTED)
+            prev = BLANK if prev != INDENTED else INDENTED
+            i += 1
             continue
-        current.append(lines[i])
+        indent = _indent(line)
+        fence = FENCE_OPEN.match(line)
+        if fence and (indent <= 3 or in_list) and not (fence.group("fence")[0] == "`" and "`" in fence.group("info")):
+            marker = fence.group("fence")
+            block = f"{FENCED}:{i}"  # each fenced block is a run of its own
+            kinds.append(block)
+            i += 1
+            while i < len(lines):
+                kinds.append(block)
+                i += 1
+                if fence_closes(lines[i - 1], marker):
+                    break
+            prev = FENCED
+            continue
+        if indent >= 4 and not in_list and prev != TEXT:
+            kinds.append(INDENTED)
+            prev = INDENTED
+            i += 1
+            continue
+        if LIST_MARKER.match(line):
+            in_list = True
+        elif prev in (BLANK, INDENTED) and indent < 2:
+            in_list = False
+        kinds.append(TEXT)
+        prev = TEXT
         i += 1
-    if current:
-        yield Segment(start, current, False)
+    # blank lines trailing an indented run are not part of it
+    for j in range(len(kinds) - 1, -1, -1):
+        if kinds[j] == INDENTED and not lines[j].strip():
+            if j + 1 >= len(kinds) or kinds[j + 1] != INDENTED:
+                kinds[j] = BLANK
+    return kinds
+
+
+def segments(lines: list[str]) -> Iterator[Segment]:
+    """Split lines into runs of fenced code, indented code and text (blank lines join text)."""
+    kinds = [TEXT if k == BLANK else k for k in classify(lines)]
+    start = 0
+    while start < len(lines):
+        end = start + 1
+        while end < len(lines) and kinds[end] == kinds[start]:
+            end += 1
+        yield Segment(start, lines[start:end], kinds[start].split(":")[0])
+        start = end

@@ -25,13 +25,29 @@ def fix_tables(soup: BeautifulSoup, ctx: Context) -> None:
                 del cell["align"]
 
 
+_BOX = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" fill="none" stroke="currentColor" '
+    'stroke-width="1.6" style="display:inline-block;width:0.95em;height:0.95em;'
+    'vertical-align:-0.12em;max-width:none">'
+    '<path d="M3 1.5h10a1.5 1.5 0 0 1 1.5 1.5v10a1.5 1.5 0 0 1-1.5 1.5H3A1.5 1.5 0 0 1 1.5 13V3A1.5 1.5 0 0 1 3 1.5z"/>'
+    "{tick}</svg>"
+)
+_TICK = '<path d="M4.5 8.2l2.4 2.4 4.6-5" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>'
+
+
+def checkbox_svg(checked: bool) -> str:
+    """A drawn ☐ or ☑: shapes, not characters, so the item's text stays the writer's own."""
+    return _BOX.format(tick=_TICK if checked else "")
+
+
 def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
-    """W2: inputs are removed by WeChat, so a checkbox becomes a glyph; other inputs go."""
+    """W2: WeChat removes inputs, so a checkbox becomes a drawn ☐/☑; other inputs go."""
     for box in soup.find_all("input"):
         if str(box.get("type") or "").lower() == "checkbox":
+            checked = box.has_attr("checked")
             glyph = soup.new_tag("span")
-            glyph["class"] = "wx-task-done" if box.has_attr("checked") else "wx-task"
-            glyph.string = "☑\u00a0" if box.has_attr("checked") else "☐\u00a0"
+            glyph["class"] = "wx-task-done" if checked else "wx-task"
+            glyph.append(BeautifulSoup(checkbox_svg(checked), "html.parser"))
             box.replace_with(glyph)
         else:
             box.decompose()
