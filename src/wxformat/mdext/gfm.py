@@ -24,6 +24,8 @@ from wxformat.mdext.source import INDENTED, segments
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<[A-Za-z/!?])")
+_QUOTE = re.compile(r"^ {0,3}>")
+QUOTE_BREAK = '<section class="wx-quote-break"></section>'
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
@@ -57,6 +59,7 @@ class ListNormalizer(Preprocessor):
         stack: list[_Item] = []
         prev_blank = True
         prev_para = False  # the previous line is prose that a list could interrupt
+        last_text = ""  # the last non-blank line
         for seg in segments(lines):
             if seg.kind == INDENTED and not stack:
                 out.extend(seg.lines)
@@ -84,6 +87,10 @@ class ListNormalizer(Preprocessor):
                     out.append("")
                     prev_blank, prev_para = True, False
                     continue
+                if prev_blank and not stack and _QUOTE.match(line) and _QUOTE.match(last_text):
+                    # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
+                    out.extend([self.md.htmlStash.store(QUOTE_BREAK), ""])
+                last_text = line
                 n = len(line) - len(line.lstrip(" "))
                 m = _MARKER.match(line)
                 if m and _HR.match(line):

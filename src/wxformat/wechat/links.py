@@ -5,6 +5,7 @@ number). A bare URL, whose text is the URL, becomes plain text. In-page `#` link
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -34,6 +35,11 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
     root = soup.find("section", class_="wx-article") or soup
     numbers: dict[str, int] = {}
     entries: list[tuple[int, str, str]] = []
+    footnote_refs = []
+    for a in soup.find_all("a", class_="footnote-ref"):
+        mark = a.parent if isinstance(a.parent, Tag) and a.parent.name == "sup" else a
+        mark["class"] = "wx-ref wx-footnote-ref"
+        footnote_refs.append(mark)
     for a in soup.find_all("a"):
         href = str(a.get("href") or "").strip()
         classes = a.get("class") or []
@@ -67,6 +73,19 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
         span.insert_after(ref)
     if entries:
         _append_references(soup, root, entries, ctx.references_title)
+    _renumber_footnotes(soup, footnote_refs, len(entries))
+
+
+def _renumber_footnotes(soup: BeautifulSoup, refs: list[Tag], offset: int) -> None:
+    """Footnotes follow the link references ([1] [2] links, then [3] a note): no [n] twice."""
+    if not offset:
+        return
+    for ref in refs:
+        ref.string = re.sub(r"\d+", lambda m: str(int(m.group(0)) + offset), ref.get_text())
+    notes = soup.find(class_="wx-footnotes")
+    listing = notes.find("ol") if isinstance(notes, Tag) else None
+    if isinstance(listing, Tag):
+        listing["start"] = str(int(str(listing.get("start") or 1)) + offset)
 
 
 def _append_references(

@@ -16,33 +16,43 @@ from functools import lru_cache
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from wxformat.wechat.context import Context
+from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 
 MAX_DEPTH = 2
-_SIZE = 16.0
-_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+
+
+def _shift(path: str, dx: float) -> str:
+    """Move a path of absolute commands (M/L/Q/Z with x y pairs) right by dx."""
+    out, is_x = [], True
+    for token in path.split():
+        if token[0].isalpha():
+            out.append(token)
+            continue
+        out.append(f"{float(token) + dx:.3f}".rstrip("0").rstrip(".") if is_x else token)
+        is_x = not is_x
+    return " ".join(out)
 
 
 @lru_cache(maxsize=512)
 def number_svg(label: str) -> str:
-    """The label (such as "12.") as an SVG of glyph outlines, sized in em, no text nodes."""
-    import ziafont
-
-    ziafont.config.svg2 = False  # paths only: no <symbol>/<use>/ids, which WeChat strips (W6)
-    svg = ziafont.Font().text(label, size=_SIZE).svg()
-    svg = re.sub(r"<title>.*?</title>", "", svg)
-    m = _VIEWBOX.search(svg)
-    width, height = (float(m.group(3)), float(m.group(4))) if m else (_SIZE, _SIZE)
-    svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg, count=2)
+    """The label (such as "12.") drawn as SVG outlines, sized in em, with no text nodes."""
+    x = 0.0
+    paths = []
+    for char in label:
+        width, path = GLYPHS[char]
+        paths.append(f'<path d="{_shift(path, x)}"/>')
+        x += width
+    height = ASCENT
     style = (
-        f"display:inline-block;width:{width / _SIZE:.3f}em;height:{height / _SIZE:.3f}em;"
+        f"display:inline-block;width:{x / SIZE:.3f}em;height:{height / SIZE:.3f}em;"
         "vertical-align:baseline;max-width:none;overflow:visible"
     )
-    svg = svg.replace(
-        "<svg ",
-        f'<svg fill="currentColor" stroke="currentColor" stroke-width="0.5" style="{style}" ',
-        1,
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 -{height} {x:.3f} {height}" '
+        f'fill="currentColor" stroke="currentColor" stroke-width="0.5" style="{style}">'
+        + "".join(paths)
+        + "</svg>"
     )
-    return re.sub(r">\s+<", "><", svg)
 
 
 def _depth(node: Tag) -> int:
@@ -93,7 +103,9 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
         lst["class"] = ["wx-list", f"wx-list-{depth}"]
         for index, item in enumerate(lst.find_all("li", recursive=False)):
             level = int(str(item.get("data-level") or depth))
-            marker = _marker(soup, lst, item, index, level)
+            task = item.find(class_=["wx-task", "wx-task-done"])
+            is_task = task is not None and task.find_parent("li") is item
+            marker = None if is_task and lst.name == "ul" else _marker(soup, lst, item, index, level)
             for attr in ("data-level", "data-number"):
                 if item.has_attr(attr):
                     del item[attr]
@@ -107,6 +119,8 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
                 (c for c in body.contents if not (isinstance(c, NavigableString) and not c.strip())),
                 None,
             )
+            if marker is None:
+                continue
             if isinstance(first, Tag) and first.name == "p":
                 first.insert(0, marker)
             else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
 from wxformat.wechat.context import Context
@@ -75,8 +75,22 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
     node.clear()
     node.append(drawn)
     node["class"] = "wx-math-block" if display else "wx-math-inline"
+    if not display:
+        _keep_punctuation(node)
     for attr in ("data-tex", "data-line"):
         del node[attr]
+
+
+_CLOSING = "，。、；：！？）」』】》,.;:!?)"
+
+
+def _keep_punctuation(node: Tag) -> None:
+    """A line must not start with the comma after a formula: pull it into the formula's span."""
+    after = node.next_sibling
+    if isinstance(after, NavigableString) and after[:1] and after[0] in _CLOSING:
+        node.append(after[0])
+        after.replace_with(after[1:])
+        node["style"] = "white-space:nowrap"
 
 
 def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
