@@ -31,7 +31,9 @@ _YAML_BLOCK = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", 
 _TOML_BLOCK = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
 _HEXO_JSON = re.compile(r"\A(.*?\n);;;[ \t]*(?:\n|\Z)", re.S)
 # Hexo accepts front matter with only the closing fence: `title: x` lines, then `---`.
-_HEXO_BARE = re.compile(r"\A((?:[A-Za-z_][\w-]*:(?:[ \t].*)?\n(?:[ \t]+.*\n|-[ \t].*\n)*){1,40})---[ \t]*(?:\n|\Z)")
+_HEXO_BARE = re.compile(
+    r"\A((?:[A-Za-z_][\w-]*:(?:[ \t].*)?\n(?:[ \t]+.*\n|-[ \t].*\n)*){1,40})---[ \t]*(?:\n|\Z)"
+)
 _FIRST_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -114,7 +116,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagno
                 meta: Any = tomllib.loads(raw)
             except tomllib.TOMLDecodeError as exc:
                 raise ConfigError(
-                    f"front matter (+++) is not valid TOML: {exc}", "fix the TOML or remove the block"
+                    f"front matter (+++) is not valid TOML: {exc}",
+                    "fix the TOML or remove the block",
                 ) from None
         else:
             try:
@@ -148,7 +151,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagno
             continue
         raw = m.group(1)
         try:
-            meta = json.loads("{" + raw.strip().strip("{}") + "}") if pattern is _HEXO_JSON else None
+            meta = (
+                json.loads("{" + raw.strip().strip("{}") + "}") if pattern is _HEXO_JSON else None
+            )
         except ValueError:
             meta = None
         if meta is None and pattern is _HEXO_BARE:
@@ -178,5 +183,7 @@ def read_article(path: Path, encoding: str | None = None) -> Article:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read {name}: {exc.strerror}", "check the file's permissions") from None
+        raise InputError(
+            f"cannot read {name}: {exc.strerror}", "check the file's permissions"
+        ) from None
     return parse_article(decode(data, encoding, name), path.resolve())

@@ -28,12 +28,34 @@ def article_options(func: F) -> F:
     """The options every command that converts an article shares."""
     options = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
-        click.option("--config", "-c", "config", type=click.Path(path_type=Path), help="A wxformat.toml to use instead of the nearest one."),
-        click.option("--footer/--no-footer", default=None, help="Add or leave out the promo footer."),
-        click.option("--encoding", metavar="NAME", help="Encoding of the article (default UTF-8), e.g. gbk."),
-        click.option("--code-theme", metavar="NAME", help="Code highlighting theme (see `wxformat themes --code`)."),
-        click.option("--line-numbers/--no-line-numbers", default=None, help="Number the lines of code blocks."),
-        click.option("--mac-window/--no-mac-window", default=None, help="Draw a macOS-style window bar on code blocks."),
+        click.option(
+            "--config",
+            "-c",
+            "config",
+            type=click.Path(path_type=Path),
+            help="A wxformat.toml to use instead of the nearest one.",
+        ),
+        click.option(
+            "--footer/--no-footer", default=None, help="Add or leave out the promo footer."
+        ),
+        click.option(
+            "--encoding", metavar="NAME", help="Encoding of the article (default UTF-8), e.g. gbk."
+        ),
+        click.option(
+            "--code-theme",
+            metavar="NAME",
+            help="Code highlighting theme (see `wxformat themes --code`).",
+        ),
+        click.option(
+            "--line-numbers/--no-line-numbers",
+            default=None,
+            help="Number the lines of code blocks.",
+        ),
+        click.option(
+            "--mac-window/--no-mac-window",
+            default=None,
+            help="Draw a macOS-style window bar on code blocks.",
+        ),
         click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
     ]
@@ -54,7 +76,12 @@ def load(
     article = read_article(article_path, encoding)
     settings = load_settings(config, article.base_dir)
     variables = {
-        key: value for key, value in (("primary-color", flags.get("color")), ("font-size", flags.get("font_size"))) if value
+        key: value
+        for key, value in (
+            ("primary-color", flags.get("color")),
+            ("font-size", flags.get("font_size")),
+        )
+        if value
     }
     settings = settings.override(
         theme=flags.get("theme"),
@@ -66,7 +93,9 @@ def load(
     return article, settings
 
 
-def run_convert(article_path: Path, config: Path | None, encoding: str | None, **flags: Any) -> Result:
+def run_convert(
+    article_path: Path, config: Path | None, encoding: str | None, **flags: Any
+) -> Result:
     from dataclasses import replace
 
     from wxformat.config import apply_front_matter
@@ -89,18 +118,24 @@ def write_atomically(path: Path, text: str) -> None:
     """Write text to path through a temporary file, so a failure never leaves half a file."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError(f"folder {folder} does not exist", "create it first or choose another -o path")
+        raise OutputError(
+            f"folder {folder} does not exist", "create it first or choose another -o path"
+        )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot write to {folder}: {exc.strerror}", "choose another -o path") from None
+        raise OutputError(
+            f"cannot write to {folder}: {exc.strerror}", "choose another -o path"
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror}", "choose another -o path") from None
+        raise OutputError(
+            f"cannot write {path}: {exc.strerror}", "choose another -o path"
+        ) from None
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -118,20 +153,35 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
-@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout.")
-@click.option("--fragment", is_flag=True, help="Write only the <section> to paste, not a whole page.")
+@click.option(
+    "--output", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout."
+)
+@click.option(
+    "--fragment", is_flag=True, help="Write only the <section> to paste, not a whole page."
+)
 @article_options
-def convert(article: Path, output: Path | None, fragment: bool, config: Path | None, encoding: str | None, **flags: Any) -> None:
+def convert(
+    article: Path,
+    output: Path | None,
+    fragment: bool,
+    config: Path | None,
+    encoding: str | None,
+    **flags: Any,
+) -> None:
     """Convert ARTICLE (Markdown) to WeChat-ready HTML."""
     if output is not None and same_file(article, output):
-        raise OutputError(f"-o {output} is the input article", "write the HTML to another file, e.g. post.html")
+        raise OutputError(
+            f"-o {output} is the input article", "write the HTML to another file, e.g. post.html"
+        )
     result = run_convert(article, config, encoding, **flags)
     text = result.fragment if fragment else result.page()
     if output is None:
         click.echo(text)
     else:
         write_atomically(output, text + "\n")
-        click.echo(f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True)
+        click.echo(
+            f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
+        )
 
 
 def main() -> None:

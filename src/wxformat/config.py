@@ -39,7 +39,9 @@ class Footer:
     account: str = ""
     slogan: str = ""
     qrcode: str = ""
-    template: str = ""  # Markdown or HTML with {placeholders}; a file name is read relative to base_dir
+    template: str = (
+        ""  # Markdown or HTML with {placeholders}; a file name is read relative to base_dir
+    )
     links: tuple[FooterLink, ...] = ()
 
     @property
@@ -150,9 +152,7 @@ def settings_from_mapping(data: Mapping[str, Any], base_dir: Path, source: Path 
             f"invalid config {name}: " + "; ".join(problems),
             "see the example wxformat.toml in the README",
         )
-    footer = Footer(
-        **{k: v for k, v in footer_data.items() if k != "links"}, links=tuple(links)
-    )
+    footer = Footer(**{k: v for k, v in footer_data.items() if k != "links"}, links=tuple(links))
     top = {k: v for k, v in data.items() if k not in ("style", "footer")}
     variables = {k.replace("_", "-"): str(v) for k, v in style.items()}
     return Settings(**top, variables=variables, footer=footer, base_dir=base_dir, source=source)

@@ -23,7 +23,8 @@ def _template_text(footer: Footer, base_dir: Path) -> str:
             return path.read_text(encoding="utf-8-sig")
         except OSError:
             raise ConfigError(
-                f"footer template file {path} cannot be read", "fix 'footer.template' in wxformat.toml"
+                f"footer template file {path} cannot be read",
+                "fix 'footer.template' in wxformat.toml",
             ) from None
     if template:
         return template

@@ -36,7 +36,8 @@ class Result:
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
-            '<body style="margin:0 auto;max-width:677px;padding:20px 16px;background-color:#ffffff">'
+            '<body style="margin:0 auto;max-width:677px;padding:20px 16px;'
+            'background-color:#ffffff">'
             f"{self.fragment}</body></html>"
         )
 

@@ -24,7 +24,16 @@ ALLOWED_TAGS = {
     "caption", "ul", "ol", "li", "ruby", "rt", "rp", "div", "a", "details", "summary",
     "input", "dl", "dt", "dd", "abbr", "center", "small", "big", "font", "q", "cite", "ins",
 }  # fmt: skip
-_COMMON = {"class", "align", "title", "data-tex", "data-line"}
+_COMMON = {"class", "align", "title", "style", "data-tex", "data-line"}
+# inline CSS a writer may use in raw HTML; the WeChat cleanup later drops what WeChat breaks
+STYLE_PROPERTIES = {
+    "color", "background-color", "font-weight", "font-style", "font-size", "font-family",
+    "text-align", "text-decoration", "text-indent", "line-height", "letter-spacing",
+    "margin", "margin-top", "margin-bottom", "margin-left", "margin-right",
+    "padding", "padding-top", "padding-bottom", "padding-left", "padding-right",
+    "border", "border-radius", "border-left", "border-bottom", "width", "max-width", "height",
+    "display", "vertical-align", "position", "white-space",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": _COMMON,
     "a": _COMMON | {"href"},
@@ -75,6 +84,7 @@ def sanitize(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        filter_style_properties=STYLE_PROPERTIES,
     )
 
 

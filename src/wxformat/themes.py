@@ -56,9 +56,13 @@ def _read_meta(folder: Path) -> dict[str, Any]:
     try:
         return tomllib.loads((folder / META_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ThemeError(f"{folder} has no {META_FILE}", "a theme folder needs theme.toml and style.css") from None
+        raise ThemeError(
+            f"{folder} has no {META_FILE}", "a theme folder needs theme.toml and style.css"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ThemeError(f"{folder / META_FILE} is not valid TOML: {exc}", "fix its syntax") from None
+        raise ThemeError(
+            f"{folder / META_FILE} is not valid TOML: {exc}", "fix its syntax"
+        ) from None
 
 
 def _find(name_or_path: str, search: tuple[Path, ...]) -> Path:
@@ -85,7 +89,9 @@ def load_theme(name_or_path: str, search: tuple[Path, ...] = ()) -> Theme:
 def _load(name_or_path: str, search: tuple[Path, ...], seen: tuple[Path, ...]) -> Theme:
     folder = _find(name_or_path, search)
     if folder in seen:
-        raise ThemeError(f"theme {folder.name} extends itself in a loop", "fix 'extends' in theme.toml")
+        raise ThemeError(
+            f"theme {folder.name} extends itself in a loop", "fix 'extends' in theme.toml"
+        )
     meta = _read_meta(folder)
     css_path = folder / CSS_FILE
     css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""

@@ -40,5 +40,5 @@ class AlertProcessor(Treeprocessor):
 
 
 class AlertExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         md.treeprocessors.register(AlertProcessor(md), "wx_alerts", 5)

@@ -76,7 +76,9 @@ class ListNormalizer(Preprocessor):
                     item = stack[-1]
                     for line in seg.lines:
                         k = len(line) - len(line.lstrip(" "))
-                        out.append(" " * (item.out_col + max(0, k - item.src_col)) + line.lstrip(" "))
+                        out.append(
+                            " " * (item.out_col + max(0, k - item.src_col)) + line.lstrip(" ")
+                        )
                 else:
                     out.extend(seg.lines)
                 out.append("")
@@ -98,7 +100,9 @@ class ListNormalizer(Preprocessor):
                 if m and not stack and not prev_blank and prev_para:
                     # GFM: only a bullet or an ordered list starting at 1 interrupts a paragraph
                     marker = m.group("marker")
-                    if not m.group("rest").strip() or (marker[0].isdigit() and int(marker[:-1]) != 1):
+                    if not m.group("rest").strip() or (
+                        marker[0].isdigit() and int(marker[:-1]) != 1
+                    ):
                         m = None
                 if m and stack and n >= stack[-1].src_col + 4:
                     m = None  # indented code inside an item, not a sub-list
@@ -112,7 +116,7 @@ class ListNormalizer(Preprocessor):
                     while stack and n < stack[-1].src_col:
                         sibling = stack.pop()
                     new_list = sibling is not None and sibling.kind != kind
-                    if (starting and prev_para or new_list) and out and out[-1].strip():
+                    if ((starting and prev_para) or new_list) and out and out[-1].strip():
                         out.append("")
                     indent = stack[-1].out_col if stack else 0
                     if marker.endswith(")"):
@@ -149,14 +153,21 @@ _BLOCK_TAGS = (
 )
 _ATTR = r"""(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)"""
 _HTML_KINDS: list[tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = [
-    (re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I),
-     re.compile(r"</(?:script|pre|style|textarea)>", re.I), True),
+    (
+        re.compile(r"^ {0,3}<(?:script|pre|style|textarea)(?:\s|>|$)", re.I),
+        re.compile(r"</(?:script|pre|style|textarea)>", re.I),
+        True,
+    ),
     (re.compile(r"^ {0,3}<!--"), re.compile(r"-->"), True),
     (re.compile(r"^ {0,3}<\?"), re.compile(r"\?>"), True),
     (re.compile(r"^ {0,3}<![A-Za-z]"), re.compile(r">"), True),
     (re.compile(r"^ {0,3}<!\[CDATA\["), re.compile(r"\]\]>"), True),
     (re.compile(rf"^ {{0,3}}</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.I), None, True),
-    (re.compile(rf"^ {{0,3}}(?:<[A-Za-z][\w-]*{_ATTR}*\s*/?>|</[A-Za-z][\w-]*\s*>)\s*$"), None, False),
+    (
+        re.compile(rf"^ {{0,3}}(?:<[A-Za-z][\w-]*{_ATTR}*\s*/?>|</[A-Za-z][\w-]*\s*>)\s*$"),
+        None,
+        False,
+    ),
 ]
 
 
@@ -216,14 +227,14 @@ class GfmHeadingProcessor(HashHeaderProcessor):
 class HardBreakProcessor(InlineProcessor):
     """A backslash at the end of a line is a hard line break (GFM)."""
 
-    def handleMatch(  # noqa: N802 - Python-Markdown's API
+    def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element, int, int]:
         return etree.Element("br"), m.start(0), m.end(0)
 
 
 class GfmExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         # GFM lets a backslash escape any ASCII punctuation (`\$`, `\|`, `\~`, ...)
         md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
         md.preprocessors.register(ListNormalizer(md), "wx_lists", 28)

@@ -136,7 +136,10 @@ class MathPreprocessor(Preprocessor):
             line = line_of(m.start())
             if _BLOCK_PREFIX.match(prefix) and not rest.strip():
                 # a block of its own: strip blockquote/list prefixes from its inner lines
-                inner = [re.sub(r"^[ \t]*(?:>[ \t]?)*", "", x) if ">" in prefix else x for x in tex.split("\n")]
+                inner = [
+                    re.sub(r"^[ \t]*(?:>[ \t]?)*", "", x) if ">" in prefix else x
+                    for x in tex.split("\n")
+                ]
                 stash = self.md.htmlStash.store(placeholder("\n".join(inner), line, True))
                 # blank lines around it (inside the same quote) make it a block of its own
                 quote = prefix.rstrip() if ">" in prefix else ""
@@ -160,6 +163,6 @@ class MathExtension(Extension):
         self.config = {"line_offset": [1, "source line of the body's first line"]}
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+    def extendMarkdown(self, md: Markdown) -> None:
         offset = int(self.getConfig("line_offset"))
         md.preprocessors.register(MathPreprocessor(md, offset), "wx_math", 29)

@@ -51,7 +51,11 @@ def classify(lines: list[str]) -> list[str]:
             continue
         indent = _indent(line)
         fence = FENCE_OPEN.match(line)
-        if fence and (indent <= 3 or in_list) and not (fence.group("fence")[0] == "`" and "`" in fence.group("info")):
+        if (
+            fence
+            and (indent <= 3 or in_list)
+            and not (fence.group("fence")[0] == "`" and "`" in fence.group("info"))
+        ):
             marker = fence.group("fence")
             block = f"{FENCED}:{i}"  # each fenced block is a run of its own
             kinds.append(block)
@@ -77,9 +81,9 @@ def classify(lines: list[str]) -> list[str]:
         i += 1
     # blank lines trailing an indented run are not part of it
     for j in range(len(kinds) - 1, -1, -1):
-        if kinds[j] == INDENTED and not lines[j].strip():
-            if j + 1 >= len(kinds) or kinds[j + 1] != INDENTED:
-                kinds[j] = BLANK
+        trailing = j + 1 >= len(kinds) or kinds[j + 1] != INDENTED
+        if kinds[j] == INDENTED and not lines[j].strip() and trailing:
+            kinds[j] = BLANK
     return kinds
 
 

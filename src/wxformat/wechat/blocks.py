@@ -29,10 +29,14 @@ _BOX = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16" fill="none" stroke="currentColor" '
     'stroke-width="1.6" style="display:inline-block;width:0.95em;height:0.95em;'
     'vertical-align:-0.12em;max-width:none">'
-    '<path d="M3 1.5h10a1.5 1.5 0 0 1 1.5 1.5v10a1.5 1.5 0 0 1-1.5 1.5H3A1.5 1.5 0 0 1 1.5 13V3A1.5 1.5 0 0 1 3 1.5z"/>'
+    '<path d="M3 1.5h10a1.5 1.5 0 0 1 1.5 1.5v10a1.5 1.5 0 0 1-1.5 1.5H3'
+    'A1.5 1.5 0 0 1 1.5 13V3A1.5 1.5 0 0 1 3 1.5z"/>'
     "{tick}</svg>"
 )
-_TICK = '<path d="M4.5 8.2l2.4 2.4 4.6-5" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>'
+_TICK = (
+    '<path d="M4.5 8.2l2.4 2.4 4.6-5" stroke-width="2" '
+    'stroke-linecap="round" stroke-linejoin="round"/>'
+)
 
 
 def checkbox_svg(checked: bool) -> str:

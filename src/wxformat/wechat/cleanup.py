@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import Comment, NavigableString, Tag
 
 from wxformat.wechat.context import Context
 
@@ -135,9 +135,8 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
         if not text.strip():
             prev_tag = text.previous_sibling
             next_tag = text.next_sibling
-            at_block_edge = (
-                parent is None
-                or parent.name in BLOCK_TAGS
+            at_block_edge = parent is None or (
+                parent.name in BLOCK_TAGS
                 and (
                     prev_tag is None
                     or next_tag is None

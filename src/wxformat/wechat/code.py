@@ -53,9 +53,11 @@ WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 def _lexer(language: str) -> Lexer:
     name = LANGUAGE_ALIASES.get(language, language)
     try:
-        return get_lexer_by_name(name, stripnl=False, ensurenl=False)
+        lexer: Lexer = get_lexer_by_name(name, stripnl=False, ensurenl=False)
+        return lexer
     except ClassNotFound:
-        return TextLexer(stripnl=False, ensurenl=False)
+        plain: Lexer = TextLexer(stripnl=False, ensurenl=False)
+        return plain
 
 
 @lru_cache(maxsize=16)
@@ -116,7 +118,7 @@ def _language(code: Tag) -> str:
 
 def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
     style = code_style(ctx.code_theme)
-    background = style.background_color or "#f6f8fa"
+    background = _background(style)
     for pre in soup.find_all("pre"):
         code = pre.find("code")
         source = (code or pre).get_text()
@@ -130,24 +132,31 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
         lines = highlight_lines(source.rstrip("\n"), language, style)
         if ctx.line_numbers:
             width = len(str(len(lines)))
+            numbers = [str(i + 1).rjust(width).replace(" ", "&nbsp;") for i in range(len(lines))]
             lines = [
-                f'<span class="wx-lineno">{str(i + 1).rjust(width).replace(" ", "&nbsp;")}&nbsp;&nbsp;</span>{line}'
-                for i, line in enumerate(lines)
+                f'<span class="wx-lineno">{n}&nbsp;&nbsp;</span>{line}'
+                for n, line in zip(numbers, lines, strict=True)
             ]
         body = "<br>".join(lines)
         header = ""
         if ctx.mac_window:
             dots = "".join(
-                f'<span class="wx-code-dot" style="background-color:{c}"></span>' for c in WINDOW_DOTS
+                f'<span class="wx-code-dot" style="background-color:{c}"></span>'
+                for c in WINDOW_DOTS
             )
             header = f'<section class="wx-code-header">{dots}</section>'
         block = BeautifulSoup(
             f'<section class="wx-code" style="background-color:{background}">{header}'
-            f'<pre class="wx-pre" style="background-color:{background};color:#{_text_color(style)}">'
+            f'<pre class="wx-pre" style="background-color:{background};'
+            f'color:#{_text_color(style)}">'
             f'<code class="wx-code-body">{body}</code></pre></section>',
             "html.parser",
         )
         pre.replace_with(block)
+
+
+def _background(style: StyleMeta) -> str:
+    return str(getattr(style, "background_color", None) or "#f6f8fa")
 
 
 def _text_color(style: StyleMeta) -> str:
@@ -156,6 +165,6 @@ def _text_color(style: StyleMeta) -> str:
     color = style.style_for_token(Text)["color"]
     if color:
         return str(color)
-    bg = (style.background_color or "#ffffff").lstrip("#")
+    bg = _background(style).lstrip("#")
     dark = len(bg) >= 6 and sum(int(bg[i : i + 2], 16) for i in (0, 2, 4)) < 3 * 128
     return "d4d4d4" if dark else "24292e"

@@ -18,5 +18,7 @@ class Context:
     references_title: str = "参考资料"
     warnings: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, rule: str, message: str, line: int | None = None, hint: str | None = None) -> None:
+    def warn(
+        self, rule: str, message: str, line: int | None = None, hint: str | None = None
+    ) -> None:
         self.warnings.append(Diagnostic(rule, message, line, hint))

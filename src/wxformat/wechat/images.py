@@ -10,11 +10,14 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
 
 from wxformat.wechat.context import Context
 
-_FILE_LIKE = re.compile(r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$")
+_FILE_LIKE = re.compile(
+    r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$"
+)
 MIME_BY_SUFFIX = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
     ".webp": "image/webp", ".svg": "image/svg+xml", ".bmp": "image/bmp",
@@ -58,7 +61,8 @@ def _embed(img: Tag, ctx: Context) -> None:
     if size > limit:
         ctx.warn(
             "W19",
-            f"image {src} is {size // 1024} KB, over the {ctx.image_embed_limit_kb} KB embed limit: "
+            f"image {src} is {size // 1024} KB, over the "
+            f"{ctx.image_embed_limit_kb} KB embed limit: "
             "WeChat cannot fetch a local path",
             hint="shrink it, raise image_embed_limit_kb, or host it online",
         )

@@ -42,7 +42,7 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
         footnote_refs.append(mark)
     for a in soup.find_all("a"):
         href = str(a.get("href") or "").strip()
-        classes = a.get("class") or []
+        classes: list[str] = list(a.get("class") or [])
         if "footnote-backref" in classes:
             a.decompose()
             continue

@@ -10,10 +10,10 @@ outlines of DejaVu Sans in `currentColor`. Footnotes keep their typed `[n]`.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
 
 from wxformat.wechat.context import Context
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
@@ -100,23 +100,29 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
     _flatten_deep_lists(soup)
     for lst in soup.find_all(["ul", "ol"]):
         depth = _depth(lst)
-        lst["class"] = ["wx-list", f"wx-list-{depth}"]
+        lst["class"] = f"wx-list wx-list-{depth}"
         for index, item in enumerate(lst.find_all("li", recursive=False)):
             level = int(str(item.get("data-level") or depth))
             task = item.find(class_=["wx-task", "wx-task-done"])
             is_task = task is not None and task.find_parent("li") is item
-            marker = None if is_task and lst.name == "ul" else _marker(soup, lst, item, index, level)
+            marker = (
+                None if is_task and lst.name == "ul" else _marker(soup, lst, item, index, level)
+            )
             for attr in ("data-level", "data-number"):
                 if item.has_attr(attr):
                     del item[attr]
-            item["class"] = ["wx-li", f"wx-li-{min(level, 3)}"]
+            item["class"] = f"wx-li wx-li-{min(level, 3)}"
             body = soup.new_tag("section")
             body["class"] = "wx-li-body"
             for child in list(item.contents):
                 body.append(child.extract())
             item.append(body)
             first = next(
-                (c for c in body.contents if not (isinstance(c, NavigableString) and not c.strip())),
+                (
+                    c
+                    for c in body.contents
+                    if not (isinstance(c, NavigableString) and not c.strip())
+                ),
                 None,
             )
             if marker is None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
 
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
 from wxformat.wechat.context import Context
@@ -29,9 +30,11 @@ def tex_to_svg(tex: str, display: bool) -> str:
     """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
     import ziamath
 
-    ziamath.config.svg2 = False  # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
+    # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
+    ziamath.config.svg2 = False  # type: ignore[attr-defined]
+    draw = ziamath.Math.fromlatex  # type: ignore[attr-defined]
     try:
-        svg = ziamath.Math.fromlatex(tex, size=_SIZE, inline=not display).svg()
+        svg = draw(tex, size=_SIZE, inline=not display).svg()
     except Exception as exc:  # ziamath and latex2mathml raise many kinds on bad TeX
         raise MathError(str(exc) or type(exc).__name__) from None
     m = _VIEWBOX.search(svg)

@@ -1,0 +1,69 @@
+"""Shared helpers: convert Markdown text in-process, and run the CLI as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from wxformat.article import parse_article
+from wxformat.cli import main
+from wxformat.config import Settings
+from wxformat.pipeline import Result, convert
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = ROOT / "articles"
+SHARED = ROOT.parent / "shared"
+
+
+def convert_text(text: str, base_dir: Path | None = None, **settings: Any) -> Result:
+    """Convert Markdown text with default settings (no footer unless given)."""
+    path = (base_dir or Path.cwd()) / "article.md"
+    return convert(parse_article(text, path), Settings(base_dir=path.parent).override(**settings))
+
+
+def soup_of(text: str, **settings: Any) -> BeautifulSoup:
+    return BeautifulSoup(convert_text(text, **settings).fragment, "html.parser")
+
+
+@dataclass
+class CliRun:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., CliRun]:
+    """Run `wxformat ARGS` in-process through the real entry point (error mapping included)."""
+
+    def run(*args: str) -> CliRun:
+        monkeypatch.setattr(sys, "argv", ["wxformat", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return CliRun(code, captured.out, captured.err)
+
+    return run
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m wxformat ARGS` in a separate process."""
+    return subprocess.run(
+        [sys.executable, "-m", "wxformat", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )

@@ -1,0 +1,73 @@
+"""The built wheel installs into a fresh virtual environment elsewhere and converts, with the
+themes shipped inside it (not read from this checkout)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.slow
+def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    wheel = next(dist.glob("wxformat-*.whl"))
+    env_dir = tmp_path / "venv"
+    # dependencies come from this interpreter's site-packages; wxformat itself only from the wheel
+    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "post.md").write_text("## 你好\n\n- item\n", encoding="utf-8")
+    where = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import wxformat, wxformat.themes as t; print(wxformat.__file__); print(t.builtin_dir())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
+    module_file, themes_dir = where.stdout.split()
+    assert module_file.startswith(str(env_dir)), where.stdout
+    assert (
+        themes_dir.startswith(str(env_dir))
+        and (Path(themes_dir) / "default" / "style.css").is_file()
+    )
+    run = subprocess.run(
+        [str(env_dir / "bin" / "wxformat"), "convert", "post.md", "-o", "post.html"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
+    assert run.returncode == 0, run.stderr
+    html = (elsewhere / "post.html").read_text(encoding="utf-8")
+    assert "你好" in html and "border-bottom" in html
