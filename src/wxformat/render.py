@@ -66,6 +66,7 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             # highlighting is its own stage (wechat.code): here fences stay plain text
             "pymdownx.highlight": {"use_pygments": False},
             "pymdownx.tilde": {"subscript": False},
+            "tables": {"use_align_attribute": True},
             "pymdownx.tasklist": {"custom_checkbox": False},
             "pymdownx.magiclink": {"hide_protocol": False},
             "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "[{}]"},

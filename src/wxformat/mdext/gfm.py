@@ -116,7 +116,12 @@ class ListNormalizer(Preprocessor):
                     while stack and n < stack[-1].src_col:
                         sibling = stack.pop()
                     new_list = sibling is not None and sibling.kind != kind
-                    if ((starting and prev_para) or new_list) and out and out[-1].strip():
+                    after_quote = bool(out) and out[-1].lstrip().startswith(">")  # ends the quote
+                    if (
+                        ((starting and prev_para) or new_list or after_quote)
+                        and out
+                        and out[-1].strip()
+                    ):
                         out.append("")
                     indent = stack[-1].out_col if stack else 0
                     if marker.endswith(")"):
@@ -133,6 +138,13 @@ class ListNormalizer(Preprocessor):
                         stack.clear()
                 if stack:
                     item = stack[-1]
+                    if (
+                        not prev_blank
+                        and n >= item.src_col
+                        and _BLOCK_START.match(line[item.src_col :])
+                    ):
+                        # a quote or heading inside an item interrupts the item's paragraph
+                        out.append("")
                     out.append(" " * (item.out_col + max(0, n - item.src_col)) + line.lstrip(" "))
                     prev_blank, prev_para = False, True
                     continue

@@ -18,6 +18,7 @@ from pygments.styles import get_style_by_name
 from pygments.token import _TokenType
 from pygments.util import ClassNotFound
 
+from wxformat.errors import ThemeError
 from wxformat.wechat.context import Context
 
 # names writers put on fences that Pygments knows by another name
@@ -53,20 +54,30 @@ WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 def _lexer(language: str) -> Lexer:
     name = LANGUAGE_ALIASES.get(language, language)
     try:
-        lexer: Lexer = get_lexer_by_name(name, stripnl=False, ensurenl=False)
+        lexer: Lexer = get_lexer_by_name(name, stripnl=False)
         return lexer
     except ClassNotFound:
-        plain: Lexer = TextLexer(stripnl=False, ensurenl=False)
+        plain: Lexer = TextLexer(stripnl=False)
         return plain
 
 
 @lru_cache(maxsize=16)
 def code_style(theme: str) -> StyleMeta:
-    return get_style_by_name(CODE_THEMES.get(theme, theme))
+    """The Pygments style for one of our code themes (or any Pygments style name)."""
+    try:
+        return get_style_by_name(CODE_THEMES.get(theme, theme))
+    except ClassNotFound:
+        raise ThemeError(
+            f"unknown code theme {theme!r}",
+            f"available code themes: {', '.join(CODE_THEMES)}",
+        ) from None
 
 
 @lru_cache(maxsize=4096)
 def _token_css(style: StyleMeta, ttype: _TokenType) -> str:
+    # lexers may emit token types a style does not list (YAML's Scalar.Plain): use the parent's
+    while not style.styles_token(ttype) and ttype.parent is not None:
+        ttype = ttype.parent
     info = style.style_for_token(ttype)
     css = []
     if info["color"]:
@@ -85,10 +96,14 @@ def _escape(text: str) -> str:
 def highlight_lines(code: str, language: str, style: StyleMeta) -> list[str]:
     """Code to one HTML string per line: styled spans, spaces kept as `&nbsp;` inside spans."""
     code = code.expandtabs(4)
+    tokens = list(_lexer(language).get_tokens(code))
+    if "".join(value for _, value in tokens).rstrip("\n") != code.rstrip("\n"):
+        # a lexer that loses or changes text must never cost the reader their code
+        tokens = list(_lexer("text").get_tokens(code))
     lines: list[str] = []
     current: list[str] = []
     pending = ""  # white space waiting to ride in the next token's span
-    for ttype, value in _lexer(language).get_tokens(code):
+    for ttype, value in tokens:
         parts = value.split("\n")
         for k, part in enumerate(parts):
             if k:
