@@ -18,7 +18,6 @@ from wxformat import __version__
 from wxformat.errors import OutputError, WxformatError
 
 if TYPE_CHECKING:
-    from wxformat.config import Settings
     from wxformat.pipeline import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,57 +57,18 @@ def article_options(func: F) -> F:
         ),
         click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
+        click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def load(
-    article_path: Path,
-    config: Path | None,
-    encoding: str | None,
-    **flags: Any,
-) -> tuple[Any, Settings]:
-    from wxformat.article import read_article
-    from wxformat.config import load_settings
+def run_convert(article_path: Path, **flags: Any) -> Result:
+    """Convert with the user's flags and print the warnings to stderr."""
+    from wxformat.runner import Options, convert_file
 
-    article = read_article(article_path, encoding)
-    settings = load_settings(config, article.base_dir)
-    variables = {
-        key: value
-        for key, value in (
-            ("primary-color", flags.get("color")),
-            ("font-size", flags.get("font_size")),
-        )
-        if value
-    }
-    settings = settings.override(
-        theme=flags.get("theme"),
-        code_theme=flags.get("code_theme"),
-        line_numbers=flags.get("line_numbers"),
-        mac_window=flags.get("mac_window"),
-        variables=variables or None,
-    )
-    return article, settings
-
-
-def run_convert(
-    article_path: Path, config: Path | None, encoding: str | None, **flags: Any
-) -> Result:
-    from dataclasses import replace
-
-    from wxformat.config import apply_front_matter
-    from wxformat.pipeline import convert
-
-    article, settings = load(article_path, config, encoding, **flags)
-    settings = apply_front_matter(settings, article.meta)
-    if flags.get("theme"):
-        settings = replace(settings, theme=flags["theme"])  # the flag beats front matter
-    footer = flags.get("footer")
-    if footer is not None:
-        settings = replace(settings, footer=replace(settings.footer, enabled=footer))
-    result = convert(article, settings)
+    result = convert_file(article_path, Options.from_flags(**flags))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
@@ -160,20 +120,13 @@ def cli() -> None:
     "--fragment", is_flag=True, help="Write only the <section> to paste, not a whole page."
 )
 @article_options
-def convert(
-    article: Path,
-    output: Path | None,
-    fragment: bool,
-    config: Path | None,
-    encoding: str | None,
-    **flags: Any,
-) -> None:
+def convert(article: Path, output: Path | None, fragment: bool, **flags: Any) -> None:
     """Convert ARTICLE (Markdown) to WeChat-ready HTML."""
     if output is not None and same_file(article, output):
         raise OutputError(
             f"-o {output} is the input article", "write the HTML to another file, e.g. post.html"
         )
-    result = run_convert(article, config, encoding, **flags)
+    result = run_convert(article, **flags)
     text = result.fragment if fragment else result.page()
     if output is None:
         click.echo(text)
@@ -182,6 +135,36 @@ def convert(
         click.echo(
             f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
         )
+
+
+@cli.command()
+@click.option(
+    "--gallery",
+    "gallery",
+    type=click.Path(path_type=Path),
+    metavar="OUTDIR",
+    help="Render a sample article in every theme into OUTDIR.",
+)
+@click.option("--code", "code", is_flag=True, help="List the code highlighting themes instead.")
+@click.option("--no-screenshots", is_flag=True, help="With --gallery: skip the PNG screenshots.")
+def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
+    """List the themes (or build a gallery to choose by looking)."""
+    from wxformat import themes_cli
+
+    if code:
+        from wxformat.wechat.code import CODE_THEMES
+
+        click.echo("\n".join(CODE_THEMES))
+        return
+    if gallery is None:
+        click.echo(themes_cli.theme_listing(themes_cli.all_themes()))
+        return
+    if gallery.exists() and not gallery.is_dir():
+        raise OutputError(f"{gallery} is a file", "give a folder for the gallery")
+    entries = themes_cli.build_gallery(gallery, shots=not no_screenshots)
+    shots = sum(1 for e in entries if e.png)
+    note = f", {shots} screenshots" if shots else " (no Chromium found: no screenshots)"
+    click.echo(f"wrote {gallery / 'index.html'}: {len(entries)} themes{note}", err=True)
 
 
 def main() -> None:

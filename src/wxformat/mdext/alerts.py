@@ -9,12 +9,13 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+# plain words: an emoji icon depends on the reader's fonts, a coloured label does not
 ALERTS = {
-    "note": "ℹ️ 说明",
-    "tip": "💡 提示",
-    "important": "📌 重要",
-    "warning": "⚠️ 注意",
-    "caution": "⛔ 警告",
+    "note": "说明",
+    "tip": "提示",
+    "important": "重要",
+    "warning": "注意",
+    "caution": "警告",
 }
 _MARK = re.compile(r"^\s*\[!(note|tip|important|warning|caution)\][ \t]*\n?", re.I)
 
