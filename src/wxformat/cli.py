@@ -167,6 +167,61 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
     click.echo(f"wrote {gallery / 'index.html'}: {len(entries)} themes{note}", err=True)
 
 
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; keep 127.0.0.1 unless you know why.",
+)
+@click.option(
+    "--open/--no-open", "open_browser", default=True, help="Open the browser on the page."
+)
+@article_options
+def preview(article: Path, port: int, host: str, open_browser: bool, **flags: Any) -> None:
+    """Preview ARTICLE at phone width, live, in any theme."""
+    from wxformat.article import read_article
+    from wxformat.preview import PreviewServer
+    from wxformat.runner import Options
+
+    read_article(article, flags.get("encoding"))  # a missing or unreadable file fails here, clearly
+    options = Options.from_flags(**flags)
+    try:
+        server = PreviewServer(article, options, host=host, port=port)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", "choose another --port, or --port 0"
+        ) from None
+    server.start()
+    import signal
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl+C
+
+    signal.signal(signal.SIGTERM, stop_on_term)
+    click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        click.echo("preview stopped", err=True)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -43,25 +43,22 @@ def find_chromium() -> str | None:
 
 def screenshot(chromium: str, page: Path, png: Path, width: int = 375, height: int = 1400) -> bool:
     """A phone-width screenshot of a local page; False when Chromium fails."""
+    command = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--force-device-scale-factor=2",
+        f"--window-size={width},{height}",
+        f"--screenshot={png}",
+        page.resolve().as_uri(),
+    ]
     try:
-        run = subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--force-device-scale-factor=2",
-                f"--window-size={width},{height}",
-                f"--screenshot={png}",
-                page.resolve().as_uri(),
-            ],  # fmt: skip
-            capture_output=True,
-            timeout=60,
-        )
+        run = subprocess.run(command, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return run.returncode == 0 and png.exists()
@@ -103,21 +100,32 @@ def _index(entries: list[GalleryEntry]) -> str:
         )
         cards.append(
             f'<a class="card" href="{e.page}"><div class="phone">{picture}</div>'
-            f"<h2>{html.escape(t.title_zh)} <small>{html.escape(t.title)} · <code>{t.name}</code></small></h2>"
-            f"<p>{html.escape(t.description_zh)}</p><p class=en>{html.escape(t.description)}</p></a>"
+            f"<h2>{html.escape(t.title_zh)} <small>{html.escape(t.title)} · "
+            f"<code>{t.name}</code></small></h2><p>{html.escape(t.description_zh)}</p>"
+            f"<p class=en>{html.escape(t.description)}</p></a>"
         )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>wxformat themes / 主题一览</title><style>"
-        "body{margin:0;padding:32px;background:#f3f4f6;font:15px/1.6 -apple-system,'PingFang SC',sans-serif;color:#111}"
-        "h1{margin:0 0 24px}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:28px}"
-        ".card{display:block;background:#fff;border-radius:16px;padding:16px;color:inherit;text-decoration:none;"
-        "box-shadow:0 1px 3px rgba(0,0,0,.08)}.card:hover{box-shadow:0 6px 24px rgba(0,0,0,.12)}"
-        ".phone{height:520px;overflow:hidden;border:1px solid #e5e7eb;border-radius:12px}"
-        ".phone img{width:100%;display:block}.phone iframe{width:375px;height:1040px;border:0;"
-        "transform:scale(.72);transform-origin:0 0}h2{font-size:17px;margin:12px 0 4px}"
-        "small{color:#6b7280;font-weight:normal}p{margin:0;color:#374151}.en{color:#6b7280;font-size:13px}"
-        "</style></head><body><h1>wxformat 主题一览 <small>themes</small></h1>"
+        f"<title>wxformat themes / 主题一览</title><style>{GALLERY_CSS}</style></head>"
+        "<body><h1>wxformat 主题一览 <small>themes</small></h1>"
         f'<div class="grid">{"".join(cards)}</div></body></html>'
     )
+
+
+GALLERY_CSS = """
+body{margin:0;padding:32px;background:#f3f4f6;color:#111;
+  font:15px/1.6 -apple-system,'PingFang SC',sans-serif}
+h1{margin:0 0 24px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:28px}
+.card{display:block;background:#fff;border-radius:16px;padding:16px;color:inherit;
+  text-decoration:none;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+.card:hover{box-shadow:0 6px 24px rgba(0,0,0,.12)}
+.phone{height:520px;overflow:hidden;border:1px solid #e5e7eb;border-radius:12px}
+.phone img{width:100%;display:block}
+.phone iframe{width:375px;height:1040px;border:0;transform:scale(.72);transform-origin:0 0}
+h2{font-size:17px;margin:12px 0 4px}
+small{color:#6b7280;font-weight:normal}
+p{margin:0;color:#374151}
+.en{color:#6b7280;font-size:13px}
+"""

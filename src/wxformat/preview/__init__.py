@@ -1,0 +1,234 @@
+"""Output stage for `wxformat preview`: a local server showing the article at phone width.
+
+It renders with runner.convert_file, the same function and options as `convert`, so the
+preview is exactly what gets pasted. The file (and its wxformat.toml) is watched with
+watchfiles; a change bumps a version that an SSE stream pushes to the page, which fetches
+the new render. A render error is shown in the page and the server keeps serving. Files
+next to the article (images over the embed limit) are served from its folder only.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import traceback
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from wxformat.errors import WxformatError
+from wxformat.runner import Options, convert_file
+from wxformat.themes_cli import all_themes
+
+STATIC = "static"
+API = "/__wx/"
+
+
+@dataclass
+class PreviewState:
+    """The article being previewed and what the watcher has seen."""
+
+    article: Path
+    options: Options
+    version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    closing: threading.Event = field(default_factory=threading.Event)
+
+    def account(self) -> str:
+        """The account name from wxformat.toml, for the page's WeChat-like header."""
+        from wxformat.config import load_settings
+
+        try:
+            return load_settings(self.options.config, self.article.parent).footer.account
+        except WxformatError:
+            return ""
+
+    def wait_past(self, seen: int, timeout: float) -> None:
+        """Block until the version moves past seen, the server closes, or timeout passes."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen or self.closing.is_set(), timeout)
+
+    def bump(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    def render(self, theme: str | None, color: str | None) -> dict[str, Any]:
+        options = self.options
+        if theme:
+            options = _with(options, theme=theme)
+        if color:
+            options = _with(options, variables={**options.variables, "primary-color": color})
+        try:
+            result = convert_file(self.article, options)
+        except WxformatError as exc:
+            return {"ok": False, "error": exc.format_message(), "version": self.version}
+        except Exception as exc:  # a bug must not take the preview down: show it, keep serving
+            traceback.print_exc()
+            return {"ok": False, "error": f"internal error: {exc!r}", "version": self.version}
+        return {
+            "ok": True,
+            "title": result.title,
+            "html": result.fragment,
+            "theme": result.theme,
+            "warnings": [str(w) for w in result.warnings],
+            "version": self.version,
+        }
+
+
+def _with(options: Options, **changes: Any) -> Options:
+    from dataclasses import replace
+
+    return replace(options, **changes)
+
+
+def static_text(name: str) -> bytes:
+    return (resources.files("wxformat.preview") / STATIC / name).read_bytes()
+
+
+def safe_local_file(folder: Path, url_path: str) -> Path | None:
+    """The file under folder that url_path names, or None if it leaves the folder."""
+    relative = unquote(url_path).lstrip("/")
+    if not relative or "\x00" in relative:
+        return None
+    root = folder.resolve()
+    target = (root / relative).resolve()
+    if target != root and root not in target.parents:
+        return None
+    return target if target.is_file() else None
+
+
+def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "wxformat-preview"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # a request log would drown the warnings the writer cares about
+
+        def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            if url.path in ("/", "/index.html"):
+                self.send_body(self.page(), "text/html; charset=utf-8")
+            elif url.path == API + "render":
+                data = state.render(query.get("theme"), query.get("color"))
+                self.send_body(json.dumps(data, ensure_ascii=False).encode(), "application/json")
+            elif url.path == API + "events":
+                self.events()
+            elif url.path.startswith(API + "static/"):
+                name = url.path[len(API + "static/") :]
+                if name not in ("page.js", "page.css"):
+                    self.send_error(HTTPStatus.NOT_FOUND)
+                    return
+                kind = "text/javascript" if name.endswith(".js") else "text/css"
+                self.send_body(static_text(name), f"{kind}; charset=utf-8")
+            else:
+                self.local_file(url.path)
+
+        def page(self) -> bytes:
+            themes = [
+                {"name": t.name, "title": t.title, "title_zh": t.title_zh} for t in all_themes()
+            ]
+            config = {
+                "themes": themes,
+                "theme": state.options.theme or "",
+                "file": state.article.name,
+                "account": state.account(),
+            }
+            html = static_text("page.html").decode("utf-8")
+            return html.replace("__CONFIG__", json.dumps(config, ensure_ascii=False)).encode()
+
+        def local_file(self, path: str) -> None:
+            target = safe_local_file(state.article.parent, path)
+            if target is None:
+                self.send_error(
+                    HTTPStatus.NOT_FOUND, "only files in the article's folder are served"
+                )
+                return
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            self.send_body(target.read_bytes(), kind)
+
+        def events(self) -> None:
+            """Server-sent events: one `change` per new version, a comment as heartbeat."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = state.version
+            try:
+                self.wfile.write(f"event: hello\ndata: {seen}\n\n".encode())
+                self.wfile.flush()
+                while not state.closing.is_set():
+                    state.wait_past(seen, timeout=15)
+                    if state.version != seen:
+                        seen = state.version
+                        self.wfile.write(f"event: change\ndata: {seen}\n\n".encode())
+                    else:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def watch(state: PreviewState, paths: list[Path]) -> None:
+    """Bump the version whenever the article or its config changes (run in a thread)."""
+    import watchfiles
+
+    wanted = {p.resolve() for p in paths}
+    folders = sorted({str(p.parent) for p in wanted})
+    for changes in watchfiles.watch(
+        *folders, stop_event=state.closing, debounce=150, step=50, rust_timeout=500
+    ):
+        if any(Path(path).resolve() in wanted for _, path in changes):
+            state.bump()
+
+
+class PreviewServer:
+    """The server and its watcher, started and stopped together."""
+
+    def __init__(self, article: Path, options: Options, host: str = "127.0.0.1", port: int = 0):
+        from wxformat.config import find_config
+
+        self.state = PreviewState(article.resolve(), options)
+        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.state))
+        self.httpd.daemon_threads = True
+        config = options.config or find_config(article.resolve().parent)
+        watched = [self.state.article] + ([config] if config else [])
+        self.watcher = threading.Thread(target=watch, args=(self.state, watched), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def start(self) -> None:
+        self.watcher.start()
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        self.state.closing.set()
+        with self.state.changed:
+            self.state.changed.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
