@@ -9,6 +9,8 @@ import html
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
+from bs4.dammit import EntitySubstitution
+from bs4.formatter import HTMLFormatter
 
 from wxformat.article import Article
 from wxformat.config import Settings, apply_front_matter
@@ -79,10 +81,25 @@ def convert(article: Article, settings: Settings) -> Result:
     clean_tree(root, ctx)
     return Result(
         title=article.title,
-        fragment=str(root),
+        fragment=serialize(root),
         warnings=tuple(_unique(ctx.warnings)),
         theme=theme.name,
     )
+
+
+def _entities(text: str) -> str:
+    # W14: a non-breaking space is spelled &nbsp;, so no text tool can mistake it for a space
+    return EntitySubstitution.substitute_xml(text).replace("\xa0", "&nbsp;")
+
+
+# HTML5 serialization, as browsers write it: <br>, not <br/>; &nbsp; spelled out
+OUTPUT_FORMAT = HTMLFormatter(
+    entity_substitution=_entities, void_element_close_prefix="", empty_attributes_are_booleans=True
+)
+
+
+def serialize(root: Tag) -> str:
+    return root.decode(formatter=OUTPUT_FORMAT)
 
 
 def _unique(warnings: list[Diagnostic]) -> list[Diagnostic]:

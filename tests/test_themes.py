@@ -1,0 +1,88 @@
+"""Every theme passes the same suite: WeChat rules hold, every sample renders, text is legible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collections.abc import Callable
+
+from tests.conftest import ARTICLES, CliRun
+from tests.wechat_checks import low_contrast_text, wechat_problems
+from wxformat.article import read_article
+from wxformat.config import load_settings
+from wxformat.pipeline import convert
+from wxformat.themes import builtin_names, load_theme
+from wxformat.themes_cli import SAMPLE
+
+THEMES = builtin_names()
+SAMPLES = [*sorted(ARTICLES.glob("*.md")), SAMPLE]
+
+
+def test_there_are_at_least_ten_themes_with_both_languages() -> None:
+    assert len(THEMES) >= 10
+    for name in THEMES:
+        theme = load_theme(name)
+        assert theme.title and theme.title_zh and theme.description and theme.description_zh
+        assert all(ord(c) < 128 for c in theme.description), name  # English
+        assert any("\u4e00" <= c <= "\u9fff" for c in theme.description_zh), name  # Chinese
+
+
+def test_themes_are_distinct_not_recolours() -> None:
+    """Beyond variables, each theme brings rules of its own."""
+    base = load_theme("default").css
+    bodies = {name: load_theme(name).css.replace(base, "") for name in THEMES if name != "default"}
+    for name, own in bodies.items():
+        assert own.count("{") >= 4, f"{name} only recolours"
+    assert len(set(bodies.values())) == len(bodies)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.parent.name + "/" + p.stem)
+def test_theme_renders_sample_within_wechat_rules_and_legibly(theme: str, sample: Path) -> None:
+    article = read_article(sample)
+    settings = load_settings(None, article.base_dir).override(theme=theme)
+    fragment = convert(article, settings).fragment
+    assert wechat_problems(fragment) == []
+    assert low_contrast_text(fragment) == []
+
+
+def test_user_theme_folder_extends_a_builtin(tmp_path: Path, cli: Callable[..., CliRun]) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "theme.toml").write_text(
+        'name = "mine"\nextends = "default"\ndescription = "x"\n[variables]\nprimary-color = "#aa3300"\n',
+        encoding="utf-8",
+    )
+    (mine / "style.css").write_text("h2 { letter-spacing: 0.3em; }\n", encoding="utf-8")
+    post = tmp_path / "p.md"
+    post.write_text("## Hello\n", encoding="utf-8")
+    run = cli("convert", str(post), "--fragment", "--theme", str(mine))
+    assert run.code == 0, run.err
+    assert "letter-spacing:0.3em" in run.out and "#a30" in run.out  # cssutils shortens colours
+    (tmp_path / "wxformat.toml").write_text('theme = "mine"\n', encoding="utf-8")
+    assert "letter-spacing:0.3em" in cli("convert", str(post), "--fragment").out
+
+
+def test_themes_command_lists_every_theme(cli: Callable[..., CliRun]) -> None:
+    run = cli("themes")
+    assert run.code == 0
+    for name in THEMES:
+        assert name in run.out
+    assert "学术绿" in run.out and "Academic" in run.out
+    assert "monokai" in cli("themes", "--code").out
+
+
+@pytest.mark.browser
+def test_gallery_renders_every_theme_with_screenshots(
+    tmp_path: Path, cli: Callable[..., CliRun]
+) -> None:
+    run = cli("themes", "--gallery", str(tmp_path / "g"))
+    assert run.code == 0, run.err
+    index = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
+    for name in THEMES:
+        assert (tmp_path / "g" / f"{name}.html").is_file()
+        png = tmp_path / "g" / f"{name}.png"
+        assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 30_000
+        assert f"{name}.png" in index
