@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from collections.abc import Callable
 
 from tests.conftest import ARTICLES, CliRun
 from tests.wechat_checks import low_contrast_text, wechat_problems

@@ -55,7 +55,8 @@ _NAMED = {"white": (255, 255, 255), "black": (0, 0, 0), "red": (255, 0, 0)}
 def parse_color(value: str) -> tuple[float, float, float, float] | None:
     value = value.strip().lower()
     if value in _NAMED:
-        return (*map(float, _NAMED[value]), 1.0)
+        r, g, b = _NAMED[value]
+        return (float(r), float(g), float(b), 1.0)
     m = re.fullmatch(r"#([0-9a-f]{3}|[0-9a-f]{6})", value)
     if m:
         h = m.group(1)
@@ -109,15 +110,13 @@ def effective_colors(
     """The text colour and the background behind it, from inline styles up the tree."""
     chain = [node, *node.parents]
     backgrounds = []
-    color = None
+    color: tuple[float, float, float, float] | None = None
     for tag in chain:
         if not isinstance(tag, Tag):
             continue
         if color is None:
-            c = _declared(tag, "color")
-            parsed = parse_color(c) if c else None
-            if parsed:
-                color = parsed
+            declared = _declared(tag, "color")
+            color = parse_color(declared) if declared else None
         bg = _declared(tag, "background-color")
         parsed_bg = parse_color(bg) if bg else None
         if parsed_bg and parsed_bg[3] > 0:
