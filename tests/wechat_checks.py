@@ -122,8 +122,8 @@ def effective_colors(
         if parsed_bg and parsed_bg[3] > 0:
             backgrounds.append(parsed_bg)
     behind: tuple[float, float, float] = page
-    for bg in reversed(backgrounds):
-        behind = _blend(bg, behind)
+    for layer in reversed(backgrounds):
+        behind = _blend(layer, behind)
     text = _blend(color or (0, 0, 0, 1.0), behind)
     return text, behind
 
