@@ -222,6 +222,42 @@ def preview(article: Path, port: int, host: str, open_browser: bool, **flags: An
         click.echo("preview stopped", err=True)
 
 
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "--print", "print_only", is_flag=True, help="Write what would be copied to stdout instead."
+)
+@click.option(
+    "--html-source",
+    is_flag=True,
+    help="Copy the HTML source as plain text (for editors that take HTML).",
+)
+@article_options
+def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> None:
+    """Copy ARTICLE to the clipboard, ready to paste into the WeChat editor."""
+    from bs4 import BeautifulSoup
+
+    from wxformat import clipboard
+
+    result = run_convert(article, **flags)
+    if print_only:
+        click.echo(result.fragment)
+        return
+    if html_source:
+        copied = clipboard.copy_text(result.fragment)
+    else:
+        text = BeautifulSoup(result.fragment, "html.parser").get_text("\n")
+        copied = clipboard.copy(clipboard.Payload(result.fragment, text))
+    images = result.fragment.count("<img")
+    warnings = len(result.warnings)
+    click.echo(
+        f'copied "{result.title}": {len(result.fragment):,} characters, {images} '
+        f"image{'s' if images != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+        f"({copied.how})",
+        err=True,
+    )
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)
