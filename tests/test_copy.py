@@ -22,7 +22,11 @@ WELCOME = ARTICLES / "welcome.md"
 
 def wxformat(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "wxformat", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "wxformat", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -71,7 +75,10 @@ def test_copy_puts_exactly_the_fragment_on_the_x11_clipboard(env: dict[str, str]
     assert xclip_out(env["DISPLAY"], "text/html") == fragment
     line = run.stderr.strip()
     assert line.count("\n") == 0
-    assert re.match(r'copied "用 wxformat 写公众号.*": [\d,]+ characters, 2 images, 0 warnings \(text/html via xclip\)', line), line
+    assert re.match(
+        r'copied "用 wxformat 写公众号.*": [\d,]+ characters, 2 images, 0 warnings \(text/html via xclip\)',
+        line,
+    ), line
 
 
 def test_html_source_copies_the_source_as_plain_text(env: dict[str, str]) -> None:
@@ -90,7 +97,11 @@ def test_no_display_is_a_clear_error_with_alternatives(tmp_path: Path) -> None:
     run = wxformat("copy", str(WELCOME), env=env)
     assert run.returncode == 1
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
-    assert "no clipboard reachable" in run.stderr and "convert -o" in run.stderr and "preview" in run.stderr
+    assert (
+        "no clipboard reachable" in run.stderr
+        and "convert -o" in run.stderr
+        and "preview" in run.stderr
+    )
 
 
 def test_missing_tool_says_what_to_install() -> None:
@@ -100,7 +111,10 @@ def test_missing_tool_says_what_to_install() -> None:
     with pytest.raises(ClipboardError) as info:
         linux_command({"WAYLAND_DISPLAY": "wayland-0"}, which=lambda name: None)
     assert "wl-clipboard" in info.value.format_message()
-    assert linux_command({"WAYLAND_DISPLAY": "w", "DISPLAY": ":1"}, which=lambda n: "/usr/bin/" + n)[1] == "wl-copy"
+    assert (
+        linux_command({"WAYLAND_DISPLAY": "w", "DISPLAY": ":1"}, which=lambda n: "/usr/bin/" + n)[1]
+        == "wl-copy"
+    )
 
 
 FRAGMENT = '<section style="color:#333"><p>中文 &amp; “引号” <b>bold</b></p></section>'

@@ -17,6 +17,11 @@ from wxformat.wechat.cleanup import clean_style
 from wxformat.wechat.lists import number_svg
 
 
+# 1x1 RGB pixel (no alpha), and the same with an alpha channel
+OPAQUE_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP438AAAAQBAYDFKhhdAAAAAElFTkSuQmCC"
+ALPHA_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
 def styles(soup: BeautifulSoup) -> list[str]:
     return [str(tag["style"]) for tag in soup.find_all(style=True)]
 
@@ -208,9 +213,7 @@ def test_w18_footnotes_have_no_in_page_links_and_continue_numbering() -> None:
 
 
 def test_w19_local_image_is_embedded_within_limit(tmp_path: Path) -> None:
-    png = base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
+    png = base64.b64decode(OPAQUE_PNG)
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "dot 1.png").write_bytes(png)
     result = convert_text("![一张图](img/dot%201.png)", base_dir=tmp_path)

@@ -26,6 +26,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
+# WeChat takes at most 1 MB of article HTML (W22); Markdown twice that is no single article
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
 _YAML_BLOCK = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TOML_BLOCK = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
@@ -181,6 +183,13 @@ def read_article(path: Path, encoding: str | None = None) -> Article:
     if path.is_dir():
         raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise InputError(
+                f"{name} is {size / 1024 / 1024:.1f} MB: too large for one WeChat article "
+                "(the editor takes at most 1 MB, rule W22)",
+                "split it into several articles",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(

@@ -258,6 +258,29 @@ def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> No
     )
 
 
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path), metavar="ARTICLE.md|FILE.html")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@article_options
+def check(target: Path, fmt: str, **flags: Any) -> None:
+    """Report what WeChat would break in an article (or any HTML), before pasting.
+
+    Exit status: 0 clean, 1 problems found, 2 the file could not be checked.
+    """
+    from wxformat.check import check_file
+    from wxformat.runner import Options
+
+    try:
+        report = check_file(target, Options.from_flags(**flags))
+    except WxformatError as exc:
+        exc.exit_code = 2
+        raise
+    click.echo(report.json() if fmt == "json" else report.text())
+    sys.exit(0 if report.clean else 1)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

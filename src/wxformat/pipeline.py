@@ -20,6 +20,7 @@ from wxformat.inline import inline_css
 from wxformat.render import render_markdown
 from wxformat.themes import Theme, load_theme
 from wxformat.wechat import FIXERS, Context
+from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
 
 ROOT_CLASS = "wx-article"
@@ -64,6 +65,8 @@ def convert(article: Article, settings: Settings) -> Result:
         image_embed_limit_kb=settings.image_embed_limit_kb,
         references_title=settings.references_title,
         warnings=list(article.warnings),
+        source=article.body,
+        first_line=article.body_line,
     )
     body = render_markdown(article.body, article.body_line)
     footer = render_footer(settings, article.meta, article.title)
@@ -79,9 +82,12 @@ def convert(article: Article, settings: Settings) -> Result:
     if not isinstance(root, Tag):  # pragma: no cover - we always wrap in a section
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)
+    diagnose(root, ctx)
+    fragment = serialize(root)
+    check_size(fragment, ctx)
     return Result(
         title=article.title,
-        fragment=serialize(root),
+        fragment=fragment,
         warnings=tuple(_unique(ctx.warnings)),
         theme=theme.name,
     )

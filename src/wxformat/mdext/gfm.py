@@ -19,7 +19,7 @@ from markdown.blockprocessors import HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 
-from wxformat.mdext.source import INDENTED, segments
+from wxformat.mdext.source import INDENTED, fence_closes, segments
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -49,6 +49,37 @@ def _is_table_start(lines: list[str], i: int) -> bool:
         and bool(_TABLE_DELIM.match(lines[i + 1]))
         and ("|" in lines[i + 1] or lines[i].count("|") > 0)
     )
+
+
+MAX_QUOTE_DEPTH = 8
+MAX_INLINE_MARKERS = 6  # `- - - x` nests a list per marker
+_DEEP_QUOTE = re.compile(rf"^( {{0,3}}(?:>[ ]?){{{MAX_QUOTE_DEPTH}}})(?:[ ]{{0,3}}>[ ]?)+")
+_ONE_MARKER = r"(?:[-+*]|\d{1,9}[.)])[ ]+"
+_INLINE_MARKERS = re.compile(rf"^(\s*(?:{_ONE_MARKER}){{{MAX_INLINE_MARKERS}}})(?:{_ONE_MARKER})+")
+
+
+class BoundsPreprocessor(Preprocessor):
+    """Keep hostile input parseable: cap quote and list nesting that no article needs (and
+    that would exhaust Python's recursion), and close a fence left open at the end, which
+    GitHub renders as code to the end of the document."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out = []
+        for seg in segments(lines):
+            if seg.fenced:
+                out.extend(seg.lines)
+                opening = re.match(r"^\s*(?:>\s?)*\s*(`{3,}|~{3,})", seg.lines[0])
+                if opening and (
+                    len(seg.lines) == 1 or not fence_closes(seg.lines[-1], opening.group(1))
+                ):
+                    out.append(seg.lines[0][: opening.start(1)] + opening.group(1))
+                continue
+            for line in seg.lines:
+                if ">" in line[:8]:
+                    line = _DEEP_QUOTE.sub(r"\1", line)
+                line = _INLINE_MARKERS.sub(r"\1", line)
+                out.append(line)
+        return out
 
 
 class ListNormalizer(Preprocessor):
@@ -249,6 +280,7 @@ class GfmExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # GFM lets a backslash escape any ASCII punctuation (`\$`, `\|`, `\~`, ...)
         md.ESCAPED_CHARS = sorted(set(md.ESCAPED_CHARS) | set(string.punctuation))
+        md.preprocessors.register(BoundsPreprocessor(md), "wx_bounds", 29.5)
         md.preprocessors.register(ListNormalizer(md), "wx_lists", 28)
         md.preprocessors.deregister("html_block")
         md.preprocessors.register(HtmlBlockPreprocessor(md), "wx_html_block", 20)

@@ -101,6 +101,9 @@ def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
         color = str(font.get("color") or "")
         font.name = "span"
         font.attrs = {"style": f"color:{color}"} if color.startswith("#") or color.isalpha() else {}
+    for p in soup.find_all("p"):
+        if not p.get_text(strip=True) and not p.find(["img", "svg", "br", "code"]):
+            p.decompose()
     for code in soup.find_all("code"):
         if not code.get("class"):
             code["class"] = "wx-inline-code"

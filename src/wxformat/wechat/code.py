@@ -142,7 +142,8 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
             ctx.warn(
                 "W1",
                 f"a {language} diagram is shown as its source code: WeChat cannot draw it",
-                hint="export the diagram as an image and insert that instead",
+                ctx.line_of(source.strip().split("\n")[0]),
+                "export the diagram as an image and insert that instead",
             )
         lines = highlight_lines(source.rstrip("\n"), language, style)
         if ctx.line_numbers:

@@ -17,6 +17,18 @@ class Context:
     image_embed_limit_kb: int = 1024
     references_title: str = "参考资料"
     warnings: list[Diagnostic] = field(default_factory=list)
+    source: str = ""  # the Markdown body, to tell a problem's line
+    first_line: int = 1  # the source line of the body's first line
+
+    def line_of(self, needle: str) -> int | None:
+        """The source line where needle first appears, if the source is known."""
+        needle = needle.strip()
+        if not needle or not self.source:
+            return None
+        at = self.source.find(needle)
+        if at < 0:
+            return None
+        return self.first_line + self.source.count("\n", 0, at)
 
     def warn(
         self, rule: str, message: str, line: int | None = None, hint: str | None = None

@@ -47,16 +47,21 @@ def local_path(src: str, base_dir: Path) -> Path | None:
     return base_dir / unquote(parts.path)
 
 
-def _embed(img: Tag, ctx: Context) -> None:
+def _embed(img: Tag, ctx: Context) -> bool:
+    """Embed a local image; False when the image cannot reach WeChat at all."""
     src = str(img.get("src") or "").strip()
     path = local_path(src, ctx.base_dir)
     if path is None:
-        return
+        return bool(src) and not src.lower().startswith("javascript:")
     limit = ctx.image_embed_limit_kb * 1024
-    hint = "put the image online (https://...) or make it smaller"
     if not path.is_file():
-        ctx.warn("W19", f"image {src} was not found, so it cannot be embedded", hint=hint)
-        return
+        ctx.warn(
+            "W19",
+            f"image {src} was not found next to the article: WeChat cannot fetch it",
+            ctx.line_of(src),
+            "check the path, or put the image online (https://...)",
+        )
+        return False
     size = path.stat().st_size
     if size > limit:
         ctx.warn(
@@ -64,14 +69,21 @@ def _embed(img: Tag, ctx: Context) -> None:
             f"image {src} is {size // 1024} KB, over the "
             f"{ctx.image_embed_limit_kb} KB embed limit: "
             "WeChat cannot fetch a local path",
-            hint="shrink it, raise image_embed_limit_kb, or host it online",
+            ctx.line_of(src),
+            "shrink it, raise image_embed_limit_kb, or host it online",
         )
-        return
+        return False
     mime = MIME_BY_SUFFIX.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
     if not mime or not mime.startswith("image/"):
-        ctx.warn("W19", f"{src} is not an image WeChat can show", hint="use PNG, JPEG or GIF")
-        return
+        ctx.warn(
+            "W19",
+            f"{src} is not an image WeChat can show",
+            ctx.line_of(src),
+            "use PNG, JPEG or GIF",
+        )
+        return False
     img["src"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return True
 
 
 def _alone_in_paragraph(img: Tag) -> Tag | None:
@@ -91,6 +103,8 @@ def _alone_in_paragraph(img: Tag) -> Tag | None:
 
 def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
     for img in soup.find_all("img"):
+        # an image that cannot be embedded keeps its src, so the writer sees which one it is
+        # and check names it; replacing it would hide the reference
         _embed(img, ctx)
         width = str(img.get("width") or "").strip().rstrip("px")
         img["class"] = "wx-img"

@@ -59,8 +59,9 @@ def _depth(node: Tag) -> int:
     return len(node.find_parents(["ul", "ol"])) + 1
 
 
-def _flatten_deep_lists(soup: BeautifulSoup) -> None:
+def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
     """Move each list at depth 3+ out of its item into the depth-2 list, after the item."""
+    warned = False
     while True:
         deep = next((lst for lst in soup.find_all(["ul", "ol"]) if _depth(lst) > MAX_DEPTH), None)
         if deep is None:
@@ -68,6 +69,16 @@ def _flatten_deep_lists(soup: BeautifulSoup) -> None:
         parent_item = deep.find_parent("li")
         if parent_item is None:  # pragma: no cover - a list inside a list is inside an item
             return
+        if not warned:
+            first = deep.find("li")
+            ctx.warn(
+                "W17",
+                "a list nested deeper than two levels: WeChat loses the nesting, so it is "
+                "shown as indented items of the second level",
+                ctx.line_of(first.get_text(" ", strip=True)[:16]) if first else None,
+                "flatten the outline to two levels",
+            )
+            warned = True
         level = int(str(parent_item.get("data-level") or MAX_DEPTH)) + 1
         anchor = parent_item
         number = int(str(deep.get("start") or 1))
@@ -97,7 +108,7 @@ def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) ->
 
 
 def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
-    _flatten_deep_lists(soup)
+    _flatten_deep_lists(soup, ctx)
     for lst in soup.find_all(["ul", "ol"]):
         depth = _depth(lst)
         lst["class"] = f"wx-list wx-list-{depth}"

@@ -21,6 +21,9 @@ _SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 
 
+_REDUNDANT_LINE = re.compile(r"M ([-\d.]+) ([-\d.]+) L \1 \2 ")
+
+
 class MathError(Exception):
     pass
 
@@ -32,6 +35,8 @@ def tex_to_svg(tex: str, display: bool) -> str:
 
     # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
     ziamath.config.svg2 = False  # type: ignore[attr-defined]
+    # 0.1px at a 16px em is below what a phone shows; it makes formulas a quarter smaller (W22)
+    ziamath.config.precision = 1  # type: ignore[attr-defined]
     draw = ziamath.Math.fromlatex  # type: ignore[attr-defined]
     try:
         svg = draw(tex, size=_SIZE, inline=not display).svg()
@@ -52,6 +57,8 @@ def tex_to_svg(tex: str, display: bool) -> str:
     svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg, count=2)
     svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
     svg = re.sub(r'fill="(?:black|#000000|#000)"', 'fill="currentColor"', svg)
+    # ziamath starts each outline with a line to the point it just moved to
+    svg = _REDUNDANT_LINE.sub(r"M \1 \2 ", svg)
     svg = re.sub(r'stroke="(?:black|#000000|#000)"', 'stroke="currentColor"', svg)
     svg = svg.replace("<svg ", f'<svg fill="currentColor" style="{style}" ', 1)
     return re.sub(r">\s+<", "><", svg)
@@ -96,8 +103,33 @@ def _keep_punctuation(node: Tag) -> None:
         node["style"] = "white-space:nowrap"
 
 
+MAX_FORMULAS = 1000  # beyond this the editor freezes long before the article is useful (W22)
+MANY_FORMULAS = 300
+
+
 def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
-    for node in soup.find_all(class_=DISPLAY_CLASS):
-        _render(node, ctx, True)
-    for node in soup.find_all("span", class_=MATH_CLASS):
-        _render(node, ctx, False)
+    nodes = [
+        (node, node.name == "section")
+        for node in soup.find_all(class_=[DISPLAY_CLASS, MATH_CLASS])
+        if node.name in ("section", "span")
+    ]
+    if len(nodes) > MANY_FORMULAS:
+        ctx.warn(
+            "W22",
+            f"{len(nodes)} formulas: pastes with hundreds of SVG formulas have frozen the editor"
+            + (
+                f"; only the first {MAX_FORMULAS} are drawn, the rest stay TeX"
+                if len(nodes) > MAX_FORMULAS
+                else ""
+            ),
+            hint="split the article, or turn long derivations into images",
+        )
+    for index, (node, display) in enumerate(nodes):
+        if index < MAX_FORMULAS:
+            _render(node, ctx, display)
+        else:
+            code = soup.new_tag("code")
+            code["class"] = "wx-math-error"
+            tex = str(node.get("data-tex") or node.get_text())
+            code.string = f"$${tex}$$" if display else f"${tex}$"
+            node.replace_with(code)

@@ -1,0 +1,132 @@
+"""`wxformat check`: what WeChat would break, before pasting.
+
+For a Markdown article: the warnings `convert` gives (same pipeline, same options), plus
+anything the simulated paste filter would still change in the result, located by source
+line. For an HTML file (from any tool): what the paste filter changes that a reader would
+notice, located by element, plus the size, image and dark-mode checks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from bs4.element import Tag
+
+from wxformat.article import MARKDOWN_SUFFIXES, decode, read_article
+from wxformat.diagnostics import Diagnostic
+from wxformat.errors import InputError
+from wxformat.pipeline import convert
+from wxformat.runner import Options, settings_for
+from wxformat.wechat.checks import check_size, diagnose
+from wxformat.wechat.context import Context
+from wxformat.wechat.paste_filter import paste_filter
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    message: str
+    hint: str | None = None
+    line: int | None = None  # the Markdown source line, when checking an article
+    element: str | None = None  # the element, when checking HTML
+
+    def where(self) -> str:
+        if self.line:
+            return f"line {self.line}"
+        return self.element or "article"
+
+
+@dataclass(frozen=True)
+class Report:
+    file: str
+    problems: tuple[Problem, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    def text(self) -> str:
+        lines = []
+        for p in self.problems:
+            where = f"{self.file}:{p.line}" if p.line else f"{self.file}: {p.element or 'article'}"
+            hint = f" (hint: {p.hint})" if p.hint else ""
+            lines.append(f"{where}: {p.rule} {p.message}{hint}")
+        count = len(self.problems)
+        lines.append(
+            f"{self.file}: no problems: ready to paste"
+            if self.clean
+            else f"{self.file}: {count} problem{'s' if count != 1 else ''}"
+        )
+        return "\n".join(lines)
+
+    def json(self) -> str:
+        return json.dumps(
+            {
+                "file": self.file,
+                "clean": self.clean,
+                "problems": [asdict(p) for p in self.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def _from_diagnostic(d: Diagnostic) -> Problem:
+    return Problem(d.rule, d.message, d.hint, d.line)
+
+
+def check_article(path: Path, options: Options) -> Report:
+    article = read_article(path, options.encoding)
+    result = convert(article, settings_for(article, options))
+    problems = [_from_diagnostic(w) for w in result.warnings]
+    ctx = Context(base_dir=article.base_dir, source=article.body, first_line=article.body_line)
+    _, changes = paste_filter(result.fragment)
+    for change in changes:
+        if change.visible:
+            line = ctx.line_of(change.needle)
+            problems.append(
+                Problem(
+                    change.rule, change.message, change.hint, line, None if line else change.element
+                )
+            )
+    return Report(str(path), tuple(_unique(problems)))
+
+
+def check_html(path: Path, encoding: str | None = None) -> Report:
+    if not path.exists():
+        raise InputError(f"{path} does not exist", "check the path")
+    html = decode(path.read_bytes(), encoding, str(path))
+    soup = BeautifulSoup(html, "html.parser")
+    body = soup.body or soup
+    fragment = body.decode_contents() if isinstance(body, Tag) else str(body)
+    _, changes = paste_filter(fragment)
+    problems = [Problem(c.rule, c.message, c.hint, None, c.element) for c in changes if c.visible]
+    ctx = Context(base_dir=path.parent)
+    root = BeautifulSoup(fragment, "html.parser")
+    holder = root.new_tag("section")
+    for child in list(root.contents):
+        holder.append(child.extract())
+    diagnose(holder, ctx)
+    check_size(fragment, ctx)
+    problems += [_from_diagnostic(w) for w in ctx.warnings]
+    return Report(str(path), tuple(_unique(problems)))
+
+
+def check_file(path: Path, options: Options) -> Report:
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return check_html(path, options.encoding)
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES and path.is_file():
+        raise InputError(
+            f"{path} is neither Markdown nor HTML",
+            f"give a {', '.join(MARKDOWN_SUFFIXES[:2])} article or an .html file",
+        )
+    return check_article(path, options)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
