@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from wxformat.article import parse_article, read_article
-from wxformat.errors import ConfigError, InputError
+from wxformat.errors import InputError
 
 
 def test_utf8_bom_and_crlf_are_read_as_plain_text(tmp_path: Path) -> None:
@@ -64,9 +64,14 @@ def test_front_matter_that_is_not_a_mapping_stays_text_with_a_warning() -> None:
     assert article.warnings and "not a key: value mapping" in article.warnings[0].message
 
 
-def test_invalid_toml_front_matter_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="TOML"):
-        parse_article("+++\ntitle = \n+++\nbody")
+def test_invalid_toml_front_matter_stays_text_with_a_warning() -> None:
+    article = parse_article("+++\ntitle = \n+++\nbody")
+    assert article.meta == {} and "title =" in article.body
+    assert "not valid TOML" in article.warnings[0].message
+
+
+def test_control_characters_are_dropped() -> None:
+    assert parse_article("a\x00b\x01c\x1bd\te").body == "abcd\te"
 
 
 def test_title_falls_back_to_first_heading_then_file_name(tmp_path: Path) -> None:

@@ -187,3 +187,20 @@ def test_ctrl_c_stops_the_server_cleanly(article: Path) -> None:
     proc.stderr.close()
     assert proc.wait(timeout=10) == 0
     assert "preview stopped" in rest and "Traceback" not in rest
+
+
+def test_as_wechat_view_shows_what_the_paste_filter_keeps(page: Page, article: Path) -> None:
+    article.write_text(
+        '# 标题\n\n<p style="color:var(--x)">变量样式</p>\n\n正文\n', encoding="utf-8"
+    )
+    page.wait_for_function(
+        "document.querySelector('#article').innerText.includes('变量样式')", timeout=5000
+    )
+    page.check("#as-wechat")
+    page.wait_for_timeout(500)
+    shown = page.inner_html("#article")
+    from wxformat.wechat.paste_filter import paste_filter
+
+    fragment = convert_file(article, Options()).fragment
+    assert "var(" not in shown
+    assert paste_filter(fragment)[0].count("<p") == shown.count("<p")

@@ -16,9 +16,10 @@ from tests.conftest import convert_text, soup_of
 from wxformat.wechat.cleanup import clean_style
 from wxformat.wechat.lists import number_svg
 
-
 # 1x1 RGB pixel (no alpha), and the same with an alpha channel
-OPAQUE_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP438AAAAQBAYDFKhhdAAAAAElFTkSuQmCC"
+OPAQUE_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP438AAAAQBAYDFKhhdAAAAAElFTkSuQmCC"
+)
 ALPHA_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from wxformat.diagnostics import Diagnostic
-from wxformat.errors import ConfigError, InputError
+from wxformat.errors import InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -117,10 +117,15 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagno
             try:
                 meta: Any = tomllib.loads(raw)
             except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(
-                    f"front matter (+++) is not valid TOML: {exc}",
-                    "fix the TOML or remove the block",
-                ) from None
+                warnings.append(
+                    Diagnostic(
+                        "FM",
+                        f"the +++ block at the top is not valid TOML ({exc}); kept as article text",
+                        1,
+                        'fix the TOML, e.g. title = "My post"',
+                    )
+                )
+                return {}, text, 1, warnings
         else:
             try:
                 meta = yaml.safe_load(raw) if raw.strip() else {}
@@ -168,9 +173,14 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagno
     return {}, text, 1, warnings
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_article(text: str, path: Path | None = None) -> Article:
     """Text to Article, without touching the file system."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # control characters mean nothing in Markdown, and HTML cannot carry most of them
+    text = _CONTROL.sub("", text)
     meta, body, body_line, warnings = split_front_matter(text)
     return Article(body=body, meta=meta, path=path, body_line=body_line, warnings=tuple(warnings))
 

@@ -87,7 +87,10 @@ def check_article(path: Path, options: Options) -> Report:
     ctx = Context(base_dir=article.base_dir, source=article.body, first_line=article.body_line)
     _, changes = paste_filter(result.fragment)
     for change in changes:
-        if change.visible:
+        explained = any(
+            w.rule == change.rule and change.needle in w.message for w in result.warnings
+        )
+        if change.visible and not explained:
             line = ctx.line_of(change.needle)
             problems.append(
                 Problem(

@@ -6,7 +6,9 @@ No I/O here except reading theme files and local images the article points at.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 from bs4.dammit import EntitySubstitution
@@ -98,10 +100,29 @@ def _entities(text: str) -> str:
     return EntitySubstitution.substitute_xml(text).replace("\xa0", "&nbsp;")
 
 
-# HTML5 serialization, as browsers write it: <br>, not <br/>; &nbsp; spelled out
-OUTPUT_FORMAT = HTMLFormatter(
-    entity_substitution=_entities, void_element_close_prefix="", empty_attributes_are_booleans=True
-)
+# HTML parsers lower-case attribute names; SVG's own are camel-case
+SVG_ATTRIBUTES = {"viewbox": "viewBox", "preserveaspectratio": "preserveAspectRatio"}
+
+
+class OutputFormatter(HTMLFormatter):
+    """HTML5 serialization, as browsers write it: <br>, not <br/>; &nbsp; spelled out;
+    SVG attributes in their own case."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            entity_substitution=_entities,
+            void_element_close_prefix="",
+            empty_attributes_are_booleans=True,
+        )
+
+    def attributes(self, tag: Tag) -> Iterable[tuple[str, Any]]:
+        pairs = super().attributes(tag)
+        if tag.name != "svg":
+            return pairs
+        return [(SVG_ATTRIBUTES.get(key, key), value) for key, value in pairs]
+
+
+OUTPUT_FORMAT = OutputFormatter()
 
 
 def serialize(root: Tag) -> str:

@@ -52,6 +52,7 @@ def _is_table_start(lines: list[str], i: int) -> bool:
 
 
 MAX_QUOTE_DEPTH = 8
+MAX_LIST_DEPTH = 8
 MAX_INLINE_MARKERS = 6  # `- - - x` nests a list per marker
 _DEEP_QUOTE = re.compile(rf"^( {{0,3}}(?:>[ ]?){{{MAX_QUOTE_DEPTH}}})(?:[ ]{{0,3}}>[ ]?)+")
 _ONE_MARKER = r"(?:[-+*]|\d{1,9}[.)])[ ]+"
@@ -146,6 +147,8 @@ class ListNormalizer(Preprocessor):
                     sibling = None
                     while stack and n < stack[-1].src_col:
                         sibling = stack.pop()
+                    if len(stack) >= MAX_LIST_DEPTH:
+                        sibling = stack.pop()  # deeper than any outline needs: a sibling instead
                     new_list = sibling is not None and sibling.kind != kind
                     after_quote = bool(out) and out[-1].lstrip().startswith(">")  # ends the quote
                     if (

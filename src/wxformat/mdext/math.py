@@ -22,6 +22,8 @@ MATH_CLASS = "wx-math"
 DISPLAY_CLASS = "wx-math-display"
 
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+# not math: an image's alt text and a link's URL are plain text to every Markdown tool
+_LITERAL = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)|\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
 _DISPLAY = re.compile(
     r"(?<!\\)\$\$(?P<a>.+?)(?<!\\)\$\$"
     r"|(?<!\\)\\\\\[(?P<c>.+?)\\\\\]"
@@ -120,6 +122,7 @@ class MathPreprocessor(Preprocessor):
             return f"\x01{len(spans) - 1}\x01"
 
         text = _CODE_SPAN.sub(keep_code, text)
+        text = _LITERAL.sub(keep_code, text)
 
         def line_of(pos: int) -> int:
             return self.line_offset + first + text.count("\n", 0, pos)

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from wxformat.errors import WxformatError
 from wxformat.runner import Options, convert_file
 from wxformat.themes_cli import all_themes
+from wxformat.wechat.paste_filter import paste_filter
 
 STATIC = "static"
 API = "/__wx/"
@@ -58,7 +59,9 @@ class PreviewState:
             self.version += 1
             self.changed.notify_all()
 
-    def render(self, theme: str | None, color: str | None) -> dict[str, Any]:
+    def render(
+        self, theme: str | None, color: str | None, as_wechat: bool = False
+    ) -> dict[str, Any]:
         options = self.options
         if theme:
             options = _with(options, theme=theme)
@@ -71,10 +74,14 @@ class PreviewState:
         except Exception as exc:  # a bug must not take the preview down: show it, keep serving
             traceback.print_exc()
             return {"ok": False, "error": f"internal error: {exc!r}", "version": self.version}
+        shown = result.fragment
+        if as_wechat:
+            shown, _ = paste_filter(result.fragment)
         return {
             "ok": True,
             "title": result.title,
             "html": result.fragment,
+            "shown": shown,
             "theme": result.theme,
             "warnings": [str(w) for w in result.warnings],
             "version": self.version,
@@ -128,7 +135,9 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             if url.path in ("/", "/index.html"):
                 self.send_body(self.page(), "text/html; charset=utf-8")
             elif url.path == API + "render":
-                data = state.render(query.get("theme"), query.get("color"))
+                data = state.render(
+                    query.get("theme"), query.get("color"), query.get("wechat") == "1"
+                )
                 self.send_body(json.dumps(data, ensure_ascii=False).encode(), "application/json")
             elif url.path == API + "events":
                 self.events()

@@ -24,8 +24,6 @@ _DECL_SPLIT = re.compile(r";(?![^(]*\))(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _UNSAFE_POSITION = {"absolute", "fixed", "sticky"}
 _SIDES = ("top", "right", "bottom", "left")
-# HTML parsers lower-case attribute names; SVG's own are camel-case
-_SVG_ATTRIBUTES = {"viewbox": "viewBox", "preserveaspectratio": "preserveAspectRatio"}
 
 
 def parse_declarations(style: str) -> list[tuple[str, str]]:
@@ -119,10 +117,6 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             lower = attr.lower()
             if lower in ("class", "id") or lower.startswith("on") or lower.startswith("data-"):
                 del tag[attr]
-            elif lower in _SVG_ATTRIBUTES and tag.name == "svg":
-                tag.attrs = {
-                    (_SVG_ATTRIBUTES[lower] if k == attr else k): v for k, v in tag.attrs.items()
-                }
         style = tag.get("style")
         if style is not None:
             cleaned = clean_style(str(style))

@@ -103,6 +103,9 @@ def _alone_in_paragraph(img: Tag) -> Tag | None:
 
 def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
     for img in soup.find_all("img"):
+        if not str(img.get("src") or "").strip():
+            img.replace_with(caption_for(img) or str(img.get("alt") or ""))  # nothing to show
+            continue
         # an image that cannot be embedded keeps its src, so the writer sees which one it is
         # and check names it; replacing it would hide the reference
         _embed(img, ctx)

@@ -4,7 +4,7 @@
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const $ = (id) => document.getElementById(id);
-const state = { html: "", title: "", theme: config.theme, color: "", dark: false };
+const state = { html: "", title: "", theme: config.theme, color: "", dark: false, asWechat: false };
 
 for (const t of config.themes) {
   const option = new Option(`${t.title_zh} ${t.title}`, t.name);
@@ -24,6 +24,7 @@ async function load() {
   const params = new URLSearchParams();
   if (state.theme) params.set("theme", state.theme);
   if (state.color) params.set("color", state.color);
+  if (state.asWechat) params.set("wechat", "1");
   let data;
   try {
     const response = await fetch(`/__wx/render?${params}`, { cache: "no-store" });
@@ -44,7 +45,7 @@ async function load() {
   state.title = data.title;
   $("title").textContent = data.title;
   document.title = `${data.title} · wxformat`;
-  $("article").innerHTML = data.html;
+  $("article").innerHTML = data.shown;
   document.body.dataset.theme = data.theme;
   document.body.dataset.version = String(data.version);
   if (state.dark) darken($("article"));
@@ -134,6 +135,7 @@ $("dark").addEventListener("change", (e) => {
   load();
 });
 $("copy").addEventListener("click", copy);
+$("as-wechat").addEventListener("change", (e) => { state.asWechat = e.target.checked; load(); });
 
 const events = new EventSource("/__wx/events");
 events.addEventListener("change", load);

@@ -1,0 +1,162 @@
+"""Hostile input: each case gets a clear one-line error and a non-zero exit, or output that
+passes check. Nothing is ever written over the input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import CliRun
+from tests.wechat_checks import wechat_problems
+from wxformat.wechat.paste_filter import paste_filter
+
+Cli = Callable[..., CliRun]
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Iterator[Callable[[str, bytes], Path]]:
+    written: dict[Path, bytes] = {}
+
+    def make(name: str, data: bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        written[path] = data
+        return path
+
+    yield make
+    for path, data in written.items():  # nothing is ever written over the input
+        with open(path, "rb") as handle:  # not Path.read_bytes, which one test patches
+            assert handle.read() == data
+
+
+def one_line_error(run: CliRun) -> str:
+    assert run.code != 0
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "hint:" in lines[0], run.err
+    return lines[0]
+
+
+def safe_output(run: CliRun) -> BeautifulSoup:
+    """Output that passes the rules: nothing WeChat would strip that a reader would miss."""
+    assert run.code == 0, run.err
+    assert "Traceback" not in run.err
+    fragment = run.out.strip()
+    assert wechat_problems(fragment) == []
+    _, changes = paste_filter(fragment)
+    assert [c for c in changes if c.visible] == []
+    return BeautifulSoup(fragment, "html.parser")
+
+
+def test_empty_file(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    soup = safe_output(cli("convert", str(write("empty.md", b"")), "--fragment"))
+    assert soup.find("section") is not None
+
+
+def test_binary_file(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    assert "binary" in one_line_error(cli("convert", str(write("x.md", bytes(range(256)) * 4))))
+
+
+def test_gbk_file(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    path = write("gbk.md", "# 标题\n\n正文，GB18030 也一样：𠀀".encode("gb18030"))
+    assert "--encoding gbk" in one_line_error(cli("convert", str(path)))
+    soup = safe_output(cli("convert", str(path), "--fragment", "--encoding", "gb18030"))
+    assert "正文" in soup.get_text() and "𠀀" in soup.get_text()
+
+
+def test_five_megabyte_article(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    path = write("big.md", ("一段很长的文字。" * 40 + "\n\n").encode() * 5400)
+    assert path.stat().st_size > 5_000_000
+    assert "too large" in one_line_error(cli("convert", str(path)))
+
+
+def test_ten_thousand_nested_quotes(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    soup = safe_output(cli("convert", str(write("q.md", b">" * 10_000 + b" deep\n")), "--fragment"))
+    assert "deep" in soup.get_text()
+
+
+def test_ten_thousand_nested_list_levels(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    soup = safe_output(cli("convert", str(write("l.md", b"- " * 10_000 + b"leaf\n")), "--fragment"))
+    assert "leaf" in soup.get_text()
+    indented = "".join("  " * i + f"- level {i}\n" for i in range(1000)).encode()
+    soup = safe_output(cli("convert", str(write("l2.md", indented)), "--fragment"))
+    assert "level 999" in soup.get_text()
+    assert max(len(lst.find_parents(["ul", "ol"])) + 1 for lst in soup.find_all(["ul", "ol"])) <= 2
+
+
+@pytest.mark.slow
+def test_ten_thousand_formulas(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    path = write("f.md", " ".join(f"$x_{{{i}}}^2$" for i in range(10_000)).encode())
+    run = cli("convert", str(path), "--fragment")
+    soup = safe_output(run)
+    assert "W22" in run.err and "10000 formulas" in run.err
+    assert len(soup.find_all("svg")) == 1000  # drawn; the rest stay readable TeX
+    assert "$x_{9999}^2$" in soup.get_text()
+
+
+def test_unclosed_code_fence(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    soup = safe_output(
+        cli("convert", str(write("u.md", b"text\n\n```python\nx = 1\n\nmore\n")), "--fragment")
+    )
+    pre = soup.find("pre")
+    assert pre is not None and "more" in pre.get_text() and "```" not in soup.get_text()
+
+
+def test_unterminated_html(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    soup = safe_output(
+        cli(
+            "convert",
+            str(write("h.md", b"<div><p>open <b>bold <span>never closed\n\n# After\n")),
+            "--fragment",
+        )
+    )
+    assert "never closed" in soup.get_text()
+
+
+def test_raw_script_iframe_style(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    src = b"<script>alert(1)</script>\n\n<iframe src='https://evil.example'></iframe>\n\n<style>p{color:red}</style>\n\ntext <script>x()</script>\n"
+    run = cli("convert", str(write("s.md", src)), "--fragment")
+    soup = safe_output(run)
+    assert not soup.find_all(["script", "iframe", "style"]) and "alert" not in run.out
+    assert "text" in soup.get_text()
+
+
+def test_event_handlers_and_javascript_urls(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    src = b'<img src="https://x.example/a.png" onerror="alert(1)">\n\n[click](javascript:alert(1)) <a href="JaVaScRiPt:alert(2)">a</a> <a href="https://ok.example" onclick="x">b</a>\n'
+    run = cli("convert", str(write("j.md", src)), "--fragment")
+    safe_output(run)
+    assert (
+        "onerror" not in run.out
+        and "onclick" not in run.out
+        and "javascript" not in run.out.lower()
+    )
+
+
+def test_front_matter_that_is_not_a_mapping(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    run = cli("convert", str(write("fm.md", b"---\n- a\n- b\n---\nbody\n")), "--fragment")
+    safe_output(run)
+    assert "not a key: value mapping" in run.err
+
+
+def test_a_directory(cli: Cli, tmp_path: Path) -> None:
+    assert "is a folder" in one_line_error(cli("convert", str(tmp_path)))
+
+
+def test_an_unreadable_file(
+    cli: Cli, write: Callable[[str, bytes], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write("locked.md", b"# x\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert "cannot read" in one_line_error(cli("convert", str(path)))
+
+
+def test_deeply_nested_raw_html(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
+    safe_output(
+        cli("convert", str(write("d.md", b"<div>" * 5000 + b"x" + b"</div>" * 5000)), "--fragment")
+    )
