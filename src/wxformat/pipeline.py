@@ -18,7 +18,7 @@ from wxformat.article import Article
 from wxformat.config import Settings, apply_front_matter
 from wxformat.diagnostics import Diagnostic
 from wxformat.footer import render_footer
-from wxformat.inline import inline_css
+from wxformat.inline import apply_theme
 from wxformat.render import render_markdown
 from wxformat.themes import Theme, load_theme
 from wxformat.wechat import FIXERS, Context
@@ -78,9 +78,8 @@ def convert(article: Article, settings: Settings) -> Result:
     soup = BeautifulSoup(f'<section class="{ROOT_CLASS}">{top}{body}{end}</section>', "html.parser")
     for _name, fixer in FIXERS:
         fixer(soup, ctx)
-    variables = {**theme.variables, **settings.variables}
-    inlined = BeautifulSoup(inline_css(str(soup), theme.css, variables), "html.parser")
-    root = inlined.find("section")
+    apply_theme(soup, theme.css, {**theme.variables, **settings.variables})
+    root = soup.find("section")
     if not isinstance(root, Tag):  # pragma: no cover - we always wrap in a section
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)

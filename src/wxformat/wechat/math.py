@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.metadata import version
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
+from wxformat import cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
 from wxformat.wechat.context import Context
 
@@ -28,9 +30,29 @@ class MathError(Exception):
     pass
 
 
+_RENDERER = "ziamath-" + version("ziamath") + "-p1-v1"  # what a cached drawing depends on
+
+
 @lru_cache(maxsize=2048)
 def tex_to_svg(tex: str, display: bool) -> str:
-    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
+    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn.
+    Drawings are cached on disk: ziamath alone takes half a second to load its font."""
+    cache_key = cache.key(_RENDERER, "display" if display else "inline", tex)
+    cached = cache.get(cache_key)
+    if cached is not None:
+        if cached.startswith("error:"):
+            raise MathError(cached[len("error:") :])
+        return cached
+    try:
+        svg = _draw(tex, display)
+    except MathError as exc:
+        cache.put(cache_key, f"error:{exc}")
+        raise
+    cache.put(cache_key, svg)
+    return svg
+
+
+def _draw(tex: str, display: bool) -> str:
     import ziamath
 
     # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
