@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
 
@@ -105,6 +103,16 @@ def decode(data: bytes, encoding: str | None, name: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _yaml(raw: str) -> Any:
+    """Parsed YAML, or None when it is not YAML (imported only for articles that have it)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return None
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
     """Return (meta, body, body_line, warnings). Text that only looks like front matter stays."""
     warnings: list[Diagnostic] = []
@@ -127,10 +135,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagno
                 )
                 return {}, text, 1, warnings
         else:
-            try:
-                meta = yaml.safe_load(raw) if raw.strip() else {}
-            except yaml.YAMLError:
-                meta = None
+            meta = _yaml(raw) if raw.strip() else {}
         if isinstance(meta, dict):
             return meta, text[m.end() :], text.count("\n", 0, m.end()) + 1, warnings
         if kind == "yaml" and raw.strip():
@@ -164,10 +169,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagno
         except ValueError:
             meta = None
         if meta is None and pattern is _HEXO_BARE:
-            try:
-                meta = yaml.safe_load(raw)
-            except yaml.YAMLError:
-                meta = None
+            meta = _yaml(raw)
         if isinstance(meta, dict) and meta:
             return meta, text[m.end() :], text.count("\n", 0, m.end()) + 1, warnings
     return {}, text, 1, warnings

@@ -114,14 +114,36 @@ def cli() -> None:
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option(
-    "--output", "-o", type=click.Path(path_type=Path), help="Write here instead of stdout."
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write here instead of stdout (a folder for DIR).",
 )
 @click.option(
     "--fragment", is_flag=True, help="Write only the <section> to paste, not a whole page."
 )
+@click.option(
+    "--changed", is_flag=True, help="With a folder: skip articles whose output is newer than them."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    help="With a folder: parallel workers (default: all cores).",
+)
 @article_options
-def convert(article: Path, output: Path | None, fragment: bool, **flags: Any) -> None:
-    """Convert ARTICLE (Markdown) to WeChat-ready HTML."""
+def convert(
+    article: Path,
+    output: Path | None,
+    fragment: bool,
+    changed: bool,
+    jobs: int | None,
+    **flags: Any,
+) -> None:
+    """Convert ARTICLE (Markdown), or every article in a folder, to WeChat-ready HTML."""
+    if article.is_dir():
+        convert_folder_command(article, output, changed, jobs, **flags)
+        return
     if output is not None and same_file(article, output):
         raise OutputError(
             f"-o {output} is the input article", "write the HTML to another file, e.g. post.html"
@@ -135,6 +157,49 @@ def convert(article: Path, output: Path | None, fragment: bool, **flags: Any) ->
         click.echo(
             f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
         )
+
+
+def convert_folder_command(
+    folder: Path, output: Path | None, changed: bool, jobs: int | None, **flags: Any
+) -> None:
+    from wxformat.batch import convert_folder, find_articles
+    from wxformat.runner import Options
+
+    if output is None:
+        raise OutputError(
+            f"{folder} is a folder: give an output folder", f"wxformat convert {folder} -o out/"
+        )
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"-o {output} is a file", "give a folder for the converted articles")
+    total = len(find_articles(folder, output))
+    if total == 0:
+        raise OutputError(
+            f"no Markdown articles under {folder}", "articles end in .md or .markdown"
+        )
+    with click.progressbar(length=total, label="converting", file=sys.stderr, show_pos=True) as bar:
+        outcomes = convert_folder(
+            folder,
+            output,
+            Options.from_flags(**flags),
+            changed,
+            jobs,
+            progress=lambda _: bar.update(1),
+        )
+    failed = [o for o in outcomes if o.status == "failed"]
+    converted = [o for o in outcomes if o.status == "converted"]
+    unchanged = sum(1 for o in outcomes if o.status == "unchanged")
+    warned = [o for o in converted if o.warnings]
+    for o in failed:
+        click.echo(f"failed: {o.source}: {o.error}", err=True)
+    warnings = sum(len(o.warnings) for o in converted)
+    click.echo(
+        f"{len(converted)} converted ({len(warned)} with warnings, {warnings} "
+        f"warning{'' if warnings == 1 else 's'}), {unchanged} unchanged, "
+        f"{len(failed)} failed -> {output}",
+        err=True,
+    )
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()

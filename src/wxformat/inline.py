@@ -96,16 +96,59 @@ class RuleIndex:
     universal: tuple[tuple[Rule, Any], ...]
 
 
-def _matcher(selector: str) -> Any:
-    """A test for one element: plain tag/class checks, or a compiled soupsieve selector."""
-    simple = _SIMPLE.match(selector)
-    if simple:
-        tag = (simple.group("tag") or "").lower()
-        classes = frozenset(c for c in simple.group("classes").split(".") if c)
-        return (tag, classes)
-    import soupsieve
+Compound = tuple[str, frozenset[str]]  # a tag name ("" for any) and the classes it needs
 
-    return soupsieve.compile(selector)
+
+@dataclass(frozen=True)
+class Chain:
+    """Compounds joined by descendant (" ") or child (">") combinators, right to left."""
+
+    compounds: tuple[Compound, ...]
+    child: tuple[bool, ...]  # child[i]: compounds[i] must be the parent of compounds[i-1]
+
+
+def _compound(text: str) -> Compound | None:
+    simple = _SIMPLE.match(text)
+    if not simple or not text:
+        return None
+    return (simple.group("tag") or "").lower(), frozenset(
+        c for c in simple.group("classes").split(".") if c
+    )
+
+
+def _matcher(selector: str) -> Any:
+    """A test for one element: our own for chains of tag.class compounds (what themes use,
+    and ten times cheaper to prepare), a compiled soupsieve selector for anything else."""
+    parts = selector.replace(">", " > ").split()
+    compounds: list[Compound] = []
+    child: list[bool] = []
+    pending_child = False
+    for part in reversed(parts):
+        if part == ">":
+            pending_child = True
+            continue
+        compound = _compound(part)
+        if compound is None:
+            import soupsieve
+
+            return soupsieve.compile(selector)
+        compounds.append(compound)
+        child.append(pending_child)
+        pending_child = False
+    return Chain(tuple(compounds), tuple(child))
+
+
+def _classes(tag: Tag) -> list[str]:
+    value: Any = tag.get("class") or []
+    # fixers set class as a string ("wx-li wx-li-1"); the parser gives a list
+    return value.split() if isinstance(value, str) else list(value)
+
+
+def _fits(compound: Compound, tag: Tag, classes: list[str] | None = None) -> bool:
+    name, needed = compound
+    if name and tag.name != name:
+        return False
+    return not needed or needed.issubset(classes if classes is not None else _classes(tag))
 
 
 @lru_cache(maxsize=32)
@@ -135,10 +178,20 @@ def prepared_rules(css: str, overrides: tuple[tuple[str, str], ...]) -> RuleInde
 
 
 def _matches(matcher: Any, tag: Tag, classes: list[str]) -> bool:
-    if isinstance(matcher, tuple):
-        name, needed = matcher
-        return (not name or tag.name == name) and bool(needed.issubset(classes))
-    return bool(matcher.match(tag))
+    if not isinstance(matcher, Chain):
+        return bool(matcher.match(tag))
+    if not _fits(matcher.compounds[0], tag, classes):
+        return False
+    node: Any = tag
+    for compound, must_be_parent in zip(matcher.compounds[1:], matcher.child[1:], strict=True):
+        node = node.parent
+        while node is not None and not (isinstance(node, Tag) and _fits(compound, node)):
+            if must_be_parent:
+                return False
+            node = node.parent
+        if node is None:
+            return False
+    return True
 
 
 def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str]) -> None:
@@ -147,9 +200,7 @@ def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str
     for tag in soup.find_all(True):
         if tag.name in _SVG_INSIDE or (tag.name == "svg" and not index.by_tag.get("svg")):
             continue  # drawings carry their own attributes; no theme rule reaches inside
-        value: Any = tag.get("class") or []
-        # fixers set class as a string ("wx-li wx-li-1"); the parser gives a list
-        classes = value.split() if isinstance(value, str) else list(value)
+        classes = _classes(tag)
         candidates = [*index.by_tag.get(tag.name, ()), *index.universal]
         for cls in classes:
             candidates.extend(index.by_class.get(cls, ()))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +38,7 @@ class Theme:
 def builtin_dir() -> Path:
     """Where the bundled themes live: inside the package when installed from a wheel,
     else the checkout's top-level themes/ folder."""
-    packaged = Path(str(resources.files("wxformat"))) / "themes"
+    packaged = Path(__file__).parent / "themes"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "themes"

@@ -16,7 +16,6 @@ import traceback
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -95,7 +94,7 @@ def _with(options: Options, **changes: Any) -> Options:
 
 
 def static_text(name: str) -> bytes:
-    return (resources.files("wxformat.preview") / STATIC / name).read_bytes()
+    return (Path(__file__).parent / STATIC / name).read_bytes()
 
 
 def safe_local_file(folder: Path, url_path: str) -> Path | None:

@@ -1,0 +1,163 @@
+"""wxformat benchmark: cold CLI, warm re-render, per-stage times, memory, against budgets.
+
+    python bench/run.py            full run (what the README quotes)
+    python bench/run.py --quick    fewer repetitions (CI runs this so it cannot rot)
+
+Articles: the shared corpus's smallest, the 11 KB doocs sample (typical) and the 64 KB
+JavaGuide article (largest). Prints a table and writes bench/results.json. Exit status is
+1 when a budget is missed in a full run; a quick run only reports (shared CI machines are
+noisy), but fails if anything errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+TYPICAL = CORPUS / "doocs-md__markdown.zh-CN.md"
+LARGEST = CORPUS / "JavaGuide__java-concurrent-questions-02.md"
+SMALLEST = CORPUS / "LeetCode-Go__Time_Complexity.md"
+
+BUDGETS = {  # seconds (median), MB (peak)
+    "cold convert, typical (11 KB)": 0.30,
+    "cold convert, largest (64 KB)": 0.80,
+    "warm re-render, typical": 0.12,
+    "wxformat --help": 0.15,
+    "peak memory, largest (MB)": 300,
+    "peak memory, 200-article batch (MB)": 300,
+}
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{done.stderr[-800:]}")
+    return elapsed
+
+
+def median_of(cmd: list[str], reps: int) -> float:
+    run(cmd)  # first run fills the OS file cache and wxformat's formula cache
+    return statistics.median(run(cmd) for _ in range(reps))
+
+
+def peak_mb(cmd: list[str]) -> float:
+    code = (
+        "import resource, subprocess, sys;"
+        f"subprocess.run({cmd!r}, capture_output=True, check=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip()) / 1024  # ru_maxrss is in KB on Linux
+
+
+def stage_times(path: Path, reps: int) -> dict[str, float]:
+    from wxformat.article import read_article
+    from wxformat.config import load_settings
+    from wxformat.pipeline import convert
+
+    totals: dict[str, list[float]] = {}
+    for _ in range(reps + 1):
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        article = read_article(path)
+        timings["read"] = time.perf_counter() - start
+        convert(article, load_settings(None, article.base_dir), timings)
+        for stage, seconds in timings.items():
+            totals.setdefault(stage, []).append(seconds)
+    return {stage: statistics.median(values[1:]) for stage, values in totals.items()}
+
+
+def warm_rerender(path: Path, reps: int) -> float:
+    from wxformat.runner import Options, convert_file
+
+    convert_file(path, Options())
+    samples = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        convert_file(path, Options())
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions; report only")
+    args = parser.parse_args()
+    if not TYPICAL.exists():
+        raise SystemExit(f"the shared corpus is not at {CORPUS}")
+    reps = 3 if args.quick else 15
+    cli = [sys.executable, "-m", "wxformat"]
+    out = Path(tempfile.mkdtemp()) / "out.html"
+    results: dict[str, float] = {}
+    results["cold convert, smallest (4 KB)"] = median_of(
+        [*cli, "convert", str(SMALLEST), "-o", str(out)], reps
+    )
+    results["cold convert, typical (11 KB)"] = median_of(
+        [*cli, "convert", str(TYPICAL), "-o", str(out)], reps
+    )
+    results["cold convert, largest (64 KB)"] = median_of(
+        [*cli, "convert", str(LARGEST), "-o", str(out)], reps
+    )
+    results["warm re-render, typical"] = warm_rerender(TYPICAL, reps * 3)
+    results["wxformat --help"] = median_of([*cli, "--help"], reps)
+    results["peak memory, largest (MB)"] = peak_mb([*cli, "convert", str(LARGEST), "-o", str(out)])
+    batch = Path(tempfile.mkdtemp())
+    sources = sorted(CORPUS.glob("*.md"))
+    for i in range(200):
+        source = sources[i % len(sources)]
+        (batch / f"{i:03d}-{source.name}").write_bytes(source.read_bytes())
+    results["peak memory, 200-article batch (MB)"] = peak_mb(
+        [*cli, "convert", str(batch), "-o", str(batch / "out")]
+    )
+    start = time.perf_counter()
+    run([*cli, "convert", str(batch), "-o", str(batch / "out2")])
+    results["200-article batch, wall time"] = time.perf_counter() - start
+    stages = {f"stage: {k}": v for k, v in stage_times(TYPICAL, reps).items()}
+
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()}"
+    )
+    print(f"wxformat benchmark ({'quick' if args.quick else 'full'}; {machine})")
+    print(f"{'measure':44} {'result':>10} {'budget':>8}  ok")
+    missed = []
+    for name, value in {**results, **stages}.items():
+        budget = BUDGETS.get(name)
+        unit = "MB" if "MB" in name else "s"
+        shown = f"{value:.0f} MB" if unit == "MB" else f"{value * 1000:.0f} ms"
+        limit = (
+            ""
+            if budget is None
+            else (f"{budget:.0f} MB" if unit == "MB" else f"{budget * 1000:.0f} ms")
+        )
+        ok = "" if budget is None else ("yes" if value <= budget else "NO")
+        if ok == "NO":
+            missed.append(name)
+        print(f"{name:44} {shown:>10} {limit:>8}  {ok}")
+    report = {
+        "machine": machine,
+        "quick": args.quick,
+        "results": results,
+        "stages": stages,
+        "budgets": BUDGETS,
+        "missed": missed,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"budgets missed: {', '.join(missed) if missed else 'none'}")
+    return 1 if missed and not args.quick else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

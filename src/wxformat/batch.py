@@ -1,0 +1,126 @@
+"""`wxformat convert DIR -o OUTDIR`: every article under DIR, in parallel across cores.
+
+One bad article does not stop the rest; the summary counts converted, unchanged, warnings
+and failures, and the exit status is non-zero if any failed. With `changed_only`, an
+article is skipped when its output is newer than the article, its wxformat.toml and its
+theme's files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from wxformat.errors import WxformatError
+from wxformat.runner import Options
+
+BATCH_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: Path
+    output: Path
+    status: str  # "converted", "unchanged" or "failed"
+    warnings: tuple[str, ...] = ()
+    error: str = ""
+
+
+def find_articles(folder: Path, outdir: Path) -> list[Path]:
+    """Markdown files under folder, skipping hidden folders and the output folder."""
+    outdir = outdir.resolve()
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in BATCH_SUFFIXES or not path.is_file():
+            continue
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts):
+            continue
+        if outdir == path.resolve().parent or outdir in path.resolve().parents:
+            continue
+        found.append(path)
+    return found
+
+
+def output_for(source: Path, folder: Path, outdir: Path) -> Path:
+    return outdir / source.relative_to(folder).with_suffix(".html")
+
+
+def _inputs_mtime(source: Path, options: Options) -> float:
+    """The newest of what the output depends on: the article, its config, its theme."""
+    from wxformat.article import read_article
+    from wxformat.config import find_config
+    from wxformat.runner import settings_for
+    from wxformat.themes import load_theme
+
+    times = [source.stat().st_mtime]
+    config = options.config or find_config(source.resolve().parent)
+    if config and config.exists():
+        times.append(config.stat().st_mtime)
+    try:
+        article = read_article(source, options.encoding)
+        settings = settings_for(article, options)
+        theme = load_theme(settings.theme, (settings.base_dir,))
+        if theme.path:
+            times += [p.stat().st_mtime for p in theme.path.iterdir() if p.is_file()]
+    except WxformatError:
+        pass  # the conversion itself will report it
+    return max(times)
+
+
+def convert_one(source: Path, output: Path, options: Options, changed_only: bool) -> Outcome:
+    """Convert one article to its output file; never raises for the user's problems."""
+    from wxformat.cli import write_atomically
+    from wxformat.runner import convert_file
+
+    try:
+        if (
+            changed_only
+            and output.exists()
+            and output.stat().st_mtime >= _inputs_mtime(source, options)
+        ):
+            return Outcome(source, output, "unchanged")
+        result = convert_file(source, options)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(output, result.page() + "\n")
+        return Outcome(source, output, "converted", tuple(str(w) for w in result.warnings))
+    except WxformatError as exc:
+        return Outcome(source, output, "failed", error=exc.format_message())
+    except Exception as exc:  # a bug in one article must not stop the batch
+        return Outcome(source, output, "failed", error=f"internal error: {exc!r}")
+
+
+def convert_folder(
+    folder: Path,
+    outdir: Path,
+    options: Options,
+    changed_only: bool = False,
+    workers: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Convert every article under folder into outdir, keeping the folder structure."""
+    sources = find_articles(folder, outdir)
+    jobs = [(s, output_for(s, folder, outdir)) for s in sources]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    outcomes: list[Outcome] = []
+    for outcome in _run(jobs, options, changed_only, workers):
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return sorted(outcomes, key=lambda o: str(o.source))
+
+
+def _run(
+    jobs: list[tuple[Path, Path]], options: Options, changed_only: bool, workers: int
+) -> Iterator[Outcome]:
+    if workers == 1:
+        for source, output in jobs:
+            yield convert_one(source, output, options, changed_only)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(convert_one, s, o, options, changed_only) for s, o in jobs]
+        for future in as_completed(futures):
+            yield future.result()
