@@ -346,6 +346,49 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
     sys.exit(0 if report.clean else 1)
 
 
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="Do everything but the network calls; print the draft."
+)
+@click.option(
+    "--comments/--no-comments", default=None, help="Open comments on the article (default: on)."
+)
+@click.option(
+    "--fans-only-comments/--anyone-comments", default=None, help="Only followers may comment."
+)
+@article_options
+def publish(
+    article: Path,
+    dry_run: bool,
+    comments: bool | None,
+    fans_only_comments: bool | None,
+    **flags: Any,
+) -> None:
+    """Publish ARTICLE as a draft in the Official Account (images uploaded)."""
+    import json
+
+    from wxformat.publish.run import publish as publish_article
+    from wxformat.runner import Options
+
+    plan = publish_article(
+        article,
+        Options.from_flags(**flags),
+        dry_run=dry_run,
+        comments=comments,
+        fans_only=fans_only_comments,
+    )
+    images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
+    if dry_run:
+        click.echo(json.dumps(plan.draft, ensure_ascii=False, indent=2))
+        for label in plan.uploaded:
+            click.echo(f"would upload: {label}", err=True)
+        click.echo(f"dry run: nothing was sent ({images})", err=True)
+        return
+    click.echo(f"draft created: media_id {plan.media_id} ({images})", err=True)
+    click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=False)

@@ -61,6 +61,9 @@ class Settings:
     footer: Footer = field(default_factory=Footer)
     base_dir: Path = field(default_factory=Path.cwd)
     source: Path | None = None  # the wxformat.toml these came from
+    publish: Mapping[str, Any] = field(
+        default_factory=dict
+    )  # [publish]: api_base, credentials, ...
 
     def override(self, **changes: Any) -> Settings:
         """A copy with the given values; None means 'not given' and changes nothing."""
@@ -81,6 +84,14 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "references_title": str,
     "style": dict,
     "footer": dict,
+    "publish": dict,
+}
+_PUBLISH_KEYS: dict[str, type | tuple[type, ...]] = {
+    "api_base": str,
+    "credentials": str,
+    "author": str,
+    "open_comments": bool,
+    "fans_only_comments": bool,
 }
 _FOOTER_KEYS: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,
@@ -139,6 +150,11 @@ def settings_from_mapping(data: Mapping[str, Any], base_dir: Path, source: Path 
                 links.append(FooterLink(str(link.get("title") or link["url"]), link["url"]))
             else:
                 problems.append(f"'footer.links[{i}]' needs a url (and a title)")
+    publish = data.get("publish", {})
+    if isinstance(publish, dict):
+        problems += _check_keys(publish, _PUBLISH_KEYS, "publish.")
+        if "app_secret" in publish or "secret" in publish:
+            problems.append("secrets do not belong in wxformat.toml: use WECHAT_APP_SECRET")
     style = data.get("style", {})
     if isinstance(style, dict):
         for key, value in style.items():
@@ -153,9 +169,16 @@ def settings_from_mapping(data: Mapping[str, Any], base_dir: Path, source: Path 
             "see the example wxformat.toml in the README",
         )
     footer = Footer(**{k: v for k, v in footer_data.items() if k != "links"}, links=tuple(links))
-    top = {k: v for k, v in data.items() if k not in ("style", "footer")}
+    top = {k: v for k, v in data.items() if k not in ("style", "footer", "publish")}
     variables = {k.replace("_", "-"): str(v) for k, v in style.items()}
-    return Settings(**top, variables=variables, footer=footer, base_dir=base_dir, source=source)
+    return Settings(
+        **top,
+        variables=variables,
+        footer=footer,
+        base_dir=base_dir,
+        source=source,
+        publish=dict(publish),
+    )
 
 
 def load_settings(config: Path | None, article_dir: Path) -> Settings:

@@ -1,0 +1,208 @@
+"""A local fake of WeChat's API on 127.0.0.1, following the documented contract.
+
+It checks the credentials and the token, the multipart field name (`media`), image types
+and sizes, and the JSON of draft/add (UTF-8, no \\u escapes, the fields WeChat needs, a
+thumb_media_id it issued). It can be told to answer an error code, or to drop the
+connection, for the next calls to a path. It also serves images, as a remote host would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+APP_ID = "wx-test-app"
+APP_SECRET = "s3cret-value-never-printed"
+
+
+@dataclass
+class FakeWeChat:
+    tokens: set[str] = field(default_factory=set)
+    expired: set[str] = field(default_factory=set)
+    calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    uploads: list[tuple[str, str, bytes]] = field(default_factory=list)  # (path, filename, bytes)
+    materials: dict[str, bytes] = field(default_factory=dict)
+    drafts: list[dict[str, Any]] = field(default_factory=list)
+    raw_drafts: list[bytes] = field(default_factory=list)
+    failures: dict[str, list[int | str]] = field(default_factory=lambda: defaultdict(list))
+    images: dict[str, bytes] = field(default_factory=dict)  # path -> bytes served as a remote host
+    _count: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, path: str, *answers: int | str) -> None:
+        """Answer the next calls to path with these error codes, or "drop" the connection."""
+        self.failures[path].extend(answers)
+
+    def new_token(self) -> str:
+        self._count += 1
+        token = f"TOKEN-{self._count}"
+        self.tokens.add(token)
+        return token
+
+
+def _multipart(headers: Any, body: bytes) -> dict[str, tuple[str, bytes]]:
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + headers["Content-Type"].encode() + b"\r\n\r\n" + body
+    )
+    parts = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        parts[str(name)] = (
+            str(part.get_filename() or ""),
+            payload if isinstance(payload, bytes) else b"",
+        )
+    return parts
+
+
+def _kind(data: bytes) -> str:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    return "other"
+
+
+def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def answer(self, data: dict[str, Any], status: int = 200) -> None:
+            body = json.dumps(data).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def error(self, code: int, msg: str) -> None:
+            self.answer({"errcode": code, "errmsg": msg})
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            data = fake.images.get(path)
+            if data is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/" + _kind(data))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            url = urlsplit(self.path)
+            query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with fake.lock:
+                fake.calls[url.path] += 1
+                planned = fake.failures[url.path].pop(0) if fake.failures[url.path] else None
+            if planned == "drop":
+                self.close_connection = True
+                self.connection.close()
+                return
+            if isinstance(planned, int):
+                self.error(planned, "forced by the test")
+                return
+            if url.path == "/cgi-bin/stable_token":
+                request = json.loads(body)
+                if (
+                    request.get("grant_type") != "client_credential"
+                    or request.get("appid") != APP_ID
+                ):
+                    self.error(40013, "invalid appid")
+                elif request.get("secret") != APP_SECRET:
+                    self.error(40125, "invalid appsecret")
+                else:
+                    self.answer({"access_token": fake.new_token(), "expires_in": 7200})
+                return
+            token = query.get("access_token", "")
+            if token in fake.expired:
+                self.error(42001, "access_token expired")
+                return
+            if token not in fake.tokens:
+                self.error(40001, "invalid credential")
+                return
+            if url.path in ("/cgi-bin/media/uploadimg", "/cgi-bin/material/add_material"):
+                parts = _multipart(self.headers, body)
+                if "media" not in parts:
+                    self.error(41005, "media data missing")
+                    return
+                filename, data = parts["media"]
+                kind = _kind(data)
+                if url.path.endswith("uploadimg"):
+                    if kind not in ("jpg", "png"):
+                        self.error(40005, "invalid file type")
+                        return
+                    if len(data) >= 1024 * 1024:
+                        self.error(40009, "invalid image size")
+                        return
+                elif query.get("type") != "image" or kind == "other":
+                    self.error(40005, "invalid file type")
+                    return
+                digest = hashlib.sha256(data).hexdigest()[:16]
+                fake.uploads.append((url.path, filename, data))
+                image_url = f"http://mmbiz.qpic.cn/fake/{digest}.{kind}"
+                if url.path.endswith("uploadimg"):
+                    self.answer({"url": image_url})
+                else:
+                    media_id = f"MEDIA-{digest}"
+                    fake.materials[media_id] = data
+                    self.answer({"media_id": media_id, "url": image_url})
+                return
+            if url.path == "/cgi-bin/draft/add":
+                fake.raw_drafts.append(body)
+                if b"\\u" in body:
+                    self.error(40033, "invalid charset: \\uxxxx escapes")
+                    return
+                articles = json.loads(body.decode("utf-8")).get("articles")
+                if not isinstance(articles, list) or len(articles) != 1:
+                    self.error(44003, "empty news data")
+                    return
+                article = articles[0]
+                if not article.get("content"):
+                    self.error(44003, "empty content")
+                    return
+                if len(article.get("title", "")) > 32:
+                    self.error(45003, "title size out of limit")
+                    return
+                if article.get("thumb_media_id") not in fake.materials:
+                    self.error(40007, "invalid media_id")
+                    return
+                fake.drafts.append(article)
+                self.answer({"media_id": f"DRAFT-{len(fake.drafts)}"})
+                return
+            self.send_error(404)
+
+    return Handler
+
+
+class FakeServer:
+    def __init__(self) -> None:
+        self.fake = FakeWeChat()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self.fake))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
