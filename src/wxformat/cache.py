@@ -52,6 +52,19 @@ def _db() -> sqlite3.Connection | None:
     return _connection
 
 
+def package_version(package: str) -> str:
+    """An installed package's version from its dist-info folder name, without importing it
+    or importlib.metadata (which costs more than the lookups it would save)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec and spec.origin:
+        site = Path(spec.origin).parent.parent
+        for info in site.glob(f"{package}-*.dist-info"):
+            return info.name[len(package) + 1 : -len(".dist-info")]
+    return "unknown"
+
+
 def key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 

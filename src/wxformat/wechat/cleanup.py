@@ -106,8 +106,26 @@ def _joins_cjk(text: str, start: int, end: int) -> bool:
     return bool(before and after and _CJK.match(before) and _CJK.match(after))
 
 
+def _merge_strings(root: Tag) -> None:
+    """Join neighbouring strings that fixers leave (an unwrapped link) so white space is
+    judged as one piece; iterative, unlike bs4's smooth(), for deeply nested input."""
+    for tag in [root, *root.find_all(True)]:
+        children = tag.contents
+        i = 0
+        while i < len(children) - 1:
+            a, b = children[i], children[i + 1]
+            plain = (type(a) is NavigableString) and (type(b) is NavigableString)
+            if plain:
+                merged = NavigableString(str(a) + str(b))
+                b.extract()
+                a.replace_with(merged)
+                continue
+            i += 1
+
+
 def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     """Apply every attribute and white-space rule to the tree under root, in place."""
+    _merge_strings(root)
     for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in [root, *root.find_all(True)]:
@@ -144,10 +162,9 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                     or (isinstance(next_tag, Tag) and next_tag.name in BLOCK_TAGS)
                 )
             )
-            if at_block_edge or "\n" in text:
-                if at_block_edge:
-                    text.extract()
-                else:
-                    text.replace_with(" ")
-                continue
+            if at_block_edge:
+                text.extract()
+            elif str(text) != " ":
+                text.replace_with(" ")  # white space between inline elements shows as one space
+            continue
         _compact_text(text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-from importlib.metadata import version
 
 from bs4 import BeautifulSoup, Tag
 from pygments.lexer import Lexer
@@ -33,7 +32,7 @@ LANGUAGE_ALIASES = {
     "text": "text", "mysql": "mysql", "sql": "sql", "jsonc": "json", "proto": "protobuf",
     "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
 }  # fmt: skip
-_HIGHLIGHTER = "pygments-" + version("pygments") + "-v1"
+_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v1"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
 # Code themes offered to users: our names -> Pygments styles
 CODE_THEMES = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib.metadata import version
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
@@ -30,7 +29,7 @@ class MathError(Exception):
     pass
 
 
-_RENDERER = "ziamath-" + version("ziamath") + "-p1-v1"  # what a cached drawing depends on
+_RENDERER = "ziamath-" + cache.package_version("ziamath") + "-p1-v1"  # what a drawing depends on
 
 
 @lru_cache(maxsize=2048)
