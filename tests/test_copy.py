@@ -7,13 +7,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLES
+from tests.conftest import ARTICLES, run_process
 from wxformat import clipboard
 from wxformat.clipboard import ClipboardError, Payload, cf_html, linux_command, macos_command
 
@@ -21,13 +20,7 @@ WELCOME = ARTICLES / "welcome.md"
 
 
 def wxformat(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wxformat", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    return run_process(*args, env=env)
 
 
 @pytest.fixture(scope="module")
