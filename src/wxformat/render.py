@@ -48,29 +48,32 @@ URL_SCHEMES = {"http", "https", "mailto", "data"}
 
 
 def _markdown(line_offset: int) -> markdown.Markdown:
+    # extension objects, not names: a name is looked up among installed entry points,
+    # which costs more at start-up than the rest of the Markdown stage
+    from markdown.extensions.footnotes import FootnoteExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+    from pymdownx.highlight import HighlightExtension
+    from pymdownx.magiclink import MagiclinkExtension
+    from pymdownx.superfences import SuperFencesCodeExtension
+    from pymdownx.tasklist import TasklistExtension
+    from pymdownx.tilde import DeleteSubExtension
+
     return markdown.Markdown(
         extensions=[
             GfmExtension(),
             MathExtension(line_offset=line_offset),
             AlertExtension(),
-            "tables",
-            "sane_lists",
-            "footnotes",
-            "pymdownx.superfences",
-            "pymdownx.highlight",
-            "pymdownx.tilde",
-            "pymdownx.tasklist",
-            "pymdownx.magiclink",
-        ],
-        extension_configs={
+            TableExtension(use_align_attribute=True),
+            SaneListExtension(),
+            FootnoteExtension(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]"),
+            SuperFencesCodeExtension(),
             # highlighting is its own stage (wechat.code): here fences stay plain text
-            "pymdownx.highlight": {"use_pygments": False},
-            "pymdownx.tilde": {"subscript": False},
-            "tables": {"use_align_attribute": True},
-            "pymdownx.tasklist": {"custom_checkbox": False},
-            "pymdownx.magiclink": {"hide_protocol": False},
-            "footnotes": {"BACKLINK_TEXT": "", "SUPERSCRIPT_TEXT": "[{}]"},
-        },
+            HighlightExtension(use_pygments=False),
+            DeleteSubExtension(subscript=False),
+            TasklistExtension(custom_checkbox=False),
+            MagiclinkExtension(hide_protocol=False),
+        ],
         output_format="html",
         tab_length=4,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
-from wxformat.wechat.context import Context
+from wxformat.wechat.context import Context, parse_fragment
 
 ALIGN = {"center", "left", "right", "justify"}
 
@@ -51,7 +51,7 @@ def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
             checked = box.has_attr("checked")
             glyph = soup.new_tag("span")
             glyph["class"] = "wx-task-done" if checked else "wx-task"
-            glyph.append(BeautifulSoup(checkbox_svg(checked), "html.parser"))
+            glyph.extend(parse_fragment(checkbox_svg(checked)))
             box.replace_with(glyph)
         else:
             box.decompose()

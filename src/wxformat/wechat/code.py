@@ -20,7 +20,7 @@ from pygments.util import ClassNotFound
 
 from wxformat import cache
 from wxformat.errors import ThemeError
-from wxformat.wechat.context import Context
+from wxformat.wechat.context import Context, parse_fragment
 
 # names writers put on fences that Pygments knows by another name
 LANGUAGE_ALIASES = {
@@ -180,14 +180,13 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
                 for c in WINDOW_DOTS
             )
             header = f'<section class="wx-code-header">{dots}</section>'
-        block = BeautifulSoup(
+        block = parse_fragment(
             f'<section class="wx-code" style="background-color:{background}">{header}'
             f'<pre class="wx-pre" style="background-color:{background};'
             f'color:#{_text_color(style)}">'
-            f'<code class="wx-code-body">{body}</code></pre></section>',
-            "html.parser",
+            f'<code class="wx-code-body">{body}</code></pre></section>'
         )
-        pre.replace_with(block)
+        pre.replace_with(*block)
 
 
 def _background(style: StyleMeta) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+from bs4.element import PageElement
+
 from wxformat.diagnostics import Diagnostic
 
 
@@ -34,3 +37,10 @@ class Context:
         self, rule: str, message: str, line: int | None = None, hint: str | None = None
     ) -> None:
         self.warnings.append(Diagnostic(rule, message, line, hint))
+
+
+def parse_fragment(html: str) -> list[PageElement]:
+    """Nodes for a snippet of our own HTML (a code block, a drawing), to insert in the tree.
+    lxml parses it natively; bs4's html.parser would first build its whole entity table."""
+    body = BeautifulSoup(html, "lxml").body
+    return [node.extract() for node in list(body.contents)] if body is not None else []

@@ -19,9 +19,14 @@ _FILE_LIKE = re.compile(
     r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$"
 )
 MIME_BY_SUFFIX = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".svg": "image/svg+xml", ".bmp": "image/bmp",
-}  # fmt: skip
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".bmp": "image/bmp",
+}
 
 
 def caption_for(img: Tag) -> str:
@@ -103,7 +108,16 @@ def _alone_in_paragraph(img: Tag) -> Tag | None:
 
 def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
     for img in soup.find_all("img"):
-        if not str(img.get("src") or "").strip():
+        src = str(img.get("src") or "").strip()
+        scheme = urlsplit(src).scheme.lower() if ":" in src else ""
+        if not src or (len(scheme) > 1 and scheme not in ("http", "https", "data", "file")):
+            if src:
+                ctx.warn(
+                    "W19",
+                    f"image {src} is not a picture address (only https, data or a file)",
+                    ctx.line_of(src),
+                    "point the image at a file or an https URL",
+                )
             img.replace_with(caption_for(img) or str(img.get("alt") or ""))  # nothing to show
             continue
         # an image that cannot be embedded keeps its src, so the writer sees which one it is

@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from wxformat.wechat.context import Context
+from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 
 MAX_DEPTH = 2
@@ -103,7 +103,7 @@ def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) ->
         return marker
     value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
     marker["class"] = "wx-marker wx-number"
-    marker.append(BeautifulSoup(number_svg(f"{value}."), "html.parser"))
+    marker.extend(parse_fragment(number_svg(f"{value}.")))
     return marker
 
 

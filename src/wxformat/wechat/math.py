@@ -16,7 +16,7 @@ from bs4.element import NavigableString, Tag
 
 from wxformat import cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
-from wxformat.wechat.context import Context
+from wxformat.wechat.context import Context, parse_fragment
 
 _SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
@@ -102,9 +102,8 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         code.string = f"$${tex}$$" if display else f"${tex}$"
         node.replace_with(code)
         return
-    drawn = BeautifulSoup(svg, "html.parser")
     node.clear()
-    node.append(drawn)
+    node.extend(parse_fragment(svg))
     node["class"] = "wx-math-block" if display else "wx-math-inline"
     if not display:
         _keep_punctuation(node)
