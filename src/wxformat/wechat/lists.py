@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Tag
+from bs4.element import Tag
 
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
@@ -123,22 +123,15 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
                 if item.has_attr(attr):
                     del item[attr]
             item["class"] = f"wx-li wx-li-{min(level, 3)}"
+            # one section per item (W16): the marker, then the content beside it, so lines
+            # that wrap align with the text, not under the marker
             body = soup.new_tag("section")
             body["class"] = "wx-li-body"
+            content = soup.new_tag("section")
+            content["class"] = "wx-li-content"
             for child in list(item.contents):
-                body.append(child.extract())
+                content.append(child.extract())
+            if marker is not None:
+                body.append(marker)
+            body.append(content)
             item.append(body)
-            first = next(
-                (
-                    c
-                    for c in body.contents
-                    if not (isinstance(c, NavigableString) and not c.strip())
-                ),
-                None,
-            )
-            if marker is None:
-                continue
-            if isinstance(first, Tag) and first.name == "p":
-                first.insert(0, marker)
-            else:
-                body.insert(0, marker)
