@@ -16,7 +16,7 @@ from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
 from wxformat.article import Article
-from wxformat.config import Settings, apply_front_matter
+from wxformat.config import Settings
 from wxformat.diagnostics import Diagnostic
 from wxformat.footer import render_footer
 from wxformat.inline import apply_theme
@@ -48,10 +48,6 @@ class Result:
         )
 
 
-def effective_settings(article: Article, settings: Settings) -> Settings:
-    return apply_front_matter(settings, article.meta)
-
-
 def resolve_theme(settings: Settings) -> Theme:
     return load_theme(settings.theme, (settings.base_dir,))
 
@@ -63,12 +59,12 @@ STAGE_OF_FIXER = {"code blocks (W14)": "highlight", "math (W5, W21)": "math"}
 def convert(
     article: Article, settings: Settings, timings: dict[str, float] | None = None
 ) -> Result:
-    """The whole pipeline on one article; pure apart from theme and image reads.
+    """The whole pipeline on one article; pure apart from theme and image reads. The
+    settings are final: runner.settings_for has applied front matter and flags.
 
     When given, `timings` receives seconds per stage: markdown, math, highlight, inline css,
     wechat fixes."""
     clock = _Clock(timings)
-    settings = effective_settings(article, settings)
     theme = resolve_theme(settings)
     ctx = Context(
         base_dir=article.base_dir,
@@ -166,4 +162,4 @@ def _unique(warnings: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-__all__ = ["Result", "convert", "effective_settings"]
+__all__ = ["Result", "convert"]
