@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from bs4.element import Tag
 
 from tests.conftest import convert_text, soup_of
 from wxformat.render import render_markdown
@@ -298,3 +299,22 @@ def test_w4_root_section_needs_no_padding_or_background() -> None:
     root = soup_of("text").find("section")
     style = str(root["style"])
     assert "padding" not in style and "background" not in style
+
+
+def test_a_new_bullet_or_delimiter_starts_a_new_list() -> None:
+    soup = html_of("- a\n- b\n* c\n\n1. x\n2) y\n\n- p\n  - q\n  + r")
+    top = [lst for lst in soup.find_all(["ul", "ol"]) if not lst.find_parent(["ul", "ol"])]
+
+    def first_text(li: Tag) -> str:
+        return str(next(text for text in li.strings if text.strip())).strip()
+
+    items = [
+        (lst.name, [first_text(li) for li in lst.find_all("li", recursive=False)]) for lst in top
+    ]
+    assert items == [("ul", ["a", "b"]), ("ul", ["c"]), ("ol", ["x"]), ("ol", ["y"]), ("ul", ["p"])]
+    assert soup.find_all("ol")[1]["start"] == "2"
+    nested = top[-1].find("li").find_all("ul")
+    assert [[li.get_text(strip=True) for li in sub.find_all("li")] for sub in nested] == [
+        ["q"],
+        ["r"],
+    ]

@@ -25,7 +25,9 @@ _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<[A-Za-z/!?])")
 _QUOTE = re.compile(r"^ {0,3}>")
-QUOTE_BREAK = '<section class="wx-quote-break"></section>'
+# GFM ends a quote at a blank line and a list at a change of marker; Python-Markdown would merge
+# what follows into it. This empty block between them is removed after parsing.
+BLOCK_BREAK = '<section class="wx-break"></section>'
 _TABLE_DELIM = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
@@ -123,7 +125,7 @@ class ListNormalizer(Preprocessor):
                     continue
                 if prev_blank and not stack and _QUOTE.match(line) and _QUOTE.match(last_text):
                     # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
-                    out.extend([self.md.htmlStash.store(QUOTE_BREAK), ""])
+                    out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
                 last_text = line
                 n = len(line) - len(line.lstrip(" "))
                 m = _MARKER.match(line)
@@ -158,6 +160,10 @@ class ListNormalizer(Preprocessor):
                     ):
                         out.append("")
                     indent = stack[-1].out_col if stack else 0
+                    ordered = kind in ".)"
+                    if new_list and sibling is not None and (sibling.kind in ".)") == ordered:
+                        # `-` then `*` (or `1.` then `1)`): a new list of the same type
+                        out.extend([" " * indent + self.md.htmlStash.store(BLOCK_BREAK), ""])
                     if marker.endswith(")"):
                         marker = marker[:-1] + "."
                     stack.append(_Item(_content_col(m), indent + 4, kind))

@@ -59,7 +59,7 @@ def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
 
 def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
     """W3: section is the block wrapper WeChat keeps; div, details and center become it."""
-    for separator in soup.find_all("section", class_="wx-quote-break"):
+    for separator in soup.find_all("section", class_="wx-break"):
         separator.decompose()
     footnotes = soup.find("div", class_="footnote")
     if isinstance(footnotes, Tag):
