@@ -20,7 +20,7 @@ def items(soup: BeautifulSoup) -> list[str]:
     return [li.find(string=True, recursive=True).strip() for li in soup.find_all("li")]
 
 
-def depth_of(soup: BeautifulSoup, text: str) -> int:
+def depth_of(soup: BeautifulSoup | Tag, text: str) -> int:
     li = soup.find(lambda t: t.name == "li" and t.get_text(" ", strip=True).startswith(text))
     return len(li.find_parents(["ul", "ol"]))
 
@@ -318,3 +318,11 @@ def test_a_new_bullet_or_delimiter_starts_a_new_list() -> None:
         ["q"],
         ["r"],
     ]
+
+
+def test_lists_nested_by_two_spaces_inside_a_quote() -> None:
+    soup = html_of("> Notes:\n>\n> - a\n>   - b\n>     - c\n> - d\n\nafter")
+    quote = soup.find("blockquote")
+    assert isinstance(quote, Tag)
+    assert [depth_of(quote, x) for x in "abcd"] == [1, 2, 3, 1]
+    assert soup.find_all("p")[-1].get_text() == "after"

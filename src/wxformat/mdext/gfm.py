@@ -25,6 +25,7 @@ _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<[A-Za-z/!?])")
 _QUOTE = re.compile(r"^ {0,3}>")
+_QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
 # GFM ends a quote at a blank line and a list at a change of marker; Python-Markdown would merge
 # what follows into it. This empty block between them is removed after parsing.
 BLOCK_BREAK = '<section class="wx-break"></section>'
@@ -118,11 +119,28 @@ class ListNormalizer(Preprocessor):
                 out.append("")
                 prev_blank, prev_para = True, False
                 continue
+            quoted_until = -1
             for i, line in enumerate(seg.lines):
+                if i <= quoted_until:
+                    continue
                 if not line.strip():
                     out.append("")
                     prev_blank, prev_para = True, False
                     continue
+                if not stack and _QUOTE.match(line):
+                    end = i
+                    while end + 1 < len(seg.lines) and _QUOTE.match(seg.lines[end + 1]):
+                        end += 1
+                    inner = [_QUOTE_PREFIX.sub("", x, count=1) for x in seg.lines[i : end + 1]]
+                    if any(_MARKER.match(x) for x in inner):
+                        # lists inside a quote: normalise its inside the same way
+                        if prev_blank and _QUOTE.match(last_text):
+                            out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
+                        out.extend(f"> {x}" if x.strip() else ">" for x in self.run(inner))
+                        last_text = seg.lines[end]
+                        quoted_until = end
+                        prev_blank, prev_para = False, False
+                        continue
                 if prev_blank and not stack and _QUOTE.match(line) and _QUOTE.match(last_text):
                     # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
                     out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
