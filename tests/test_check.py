@@ -148,6 +148,7 @@ DOCUMENTED = (
     "characters of text; WeChat takes at most",  # W22: true of the longest articles
     "formulas: pastes with hundreds",  # W22
     "the HTML is",  # W22: formula-heavy articles exceed 1 MB of SVG
+    "Chinese inside a formula group",  # W5: hello-algo annotates aligned derivations in Chinese
 )
 
 

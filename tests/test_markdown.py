@@ -326,3 +326,22 @@ def test_lists_nested_by_two_spaces_inside_a_quote() -> None:
     assert isinstance(quote, Tag)
     assert [depth_of(quote, x) for x in "abcd"] == [1, 2, 3, 1]
     assert soup.find_all("p")[-1].get_text() == "after"
+
+
+def test_chinese_in_a_formula_is_set_as_text_between_drawings() -> None:
+    result = convert_text("样本 $\\boldsymbol{x}_1=(\\text{甜度}=\\text{高})$ 如此")
+    soup = BeautifulSoup(result.fragment, "html.parser")
+    assert "甜度" in soup.get_text() and "高" in soup.get_text()
+    formula = soup.find("svg").parent
+    assert len(formula.find_all("svg")) == 3  # x_1=(  =  )
+    assert not result.warnings
+
+
+def test_chinese_nested_in_a_formula_shows_the_source_with_a_warning() -> None:
+    result = convert_text("intro\n\n$$\\frac{收益}{成本}$$\n")
+    assert [(w.rule, w.line) for w in result.warnings] == [("W5", 3)]
+    assert "move the Chinese out" in (result.warnings[0].hint or "")
+    assert (
+        "\\frac{收益}{成本}"
+        in BeautifulSoup(result.fragment, "html.parser").find("code").get_text()
+    )

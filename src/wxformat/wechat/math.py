@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from bs4 import BeautifulSoup
-from bs4.element import NavigableString, Tag
+from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat import cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
@@ -85,9 +85,69 @@ def _draw(tex: str, display: bool) -> str:
     return re.sub(r">\s+<", "><", svg)
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_TEXT_COMMANDS = ("\\text", "\\mathrm", "\\textrm", "\\mbox", "\\textbf", "\\mathbf")
+
+
+def split_cjk(tex: str) -> list[tuple[str, str]] | None:
+    """Split a formula where Chinese stands at its top level: ("tex", ...) and ("text", ...)
+    pieces. The math font has no CJK glyphs, so Chinese is set as text between drawings.
+    None when Chinese sits inside a group or an environment, where no split is sound."""
+    if "\\begin" in tex:
+        return None
+    parts: list[tuple[str, str]] = []
+    current = ""
+    depth = 0
+    i = 0
+    while i < len(tex):
+        if depth == 0:
+            command = next((c for c in _TEXT_COMMANDS if tex.startswith(c + "{", i)), None)
+            if command is not None:
+                end = _closing_brace(tex, i + len(command))
+                content = tex[i + len(command) + 1 : end] if end > 0 else ""
+                if end > 0 and _CJK.search(content):
+                    parts += [("tex", current), ("text", content)]
+                    current, i = "", end + 1
+                    continue
+            if _CJK.match(tex[i]):
+                j = i
+                while j < len(tex) and (_CJK.match(tex[j]) or tex[j] == " "):
+                    j += 1
+                parts += [("tex", current), ("text", tex[i:j].strip())]
+                current, i = "", j
+                continue
+        char = tex[i]
+        if char == "\\" and i + 1 < len(tex):
+            current += tex[i : i + 2]
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth > 0 and _CJK.match(char):
+            return None
+        current += char
+        i += 1
+    parts.append(("tex", current))
+    return [(kind, text) for kind, text in parts if text.strip()]
+
+
+def _closing_brace(tex: str, opening: int) -> int:
+    depth = 0
+    for k in range(opening, len(tex)):
+        if tex[k] == "{":
+            depth += 1
+        elif tex[k] == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
 def _render(node: Tag, ctx: Context, display: bool) -> None:
     tex = str(node.get("data-tex") or node.get_text())
     line = node.get("data-line")
+    if _CJK.search(tex):
+        _render_with_chinese(node, ctx, display, tex, int(str(line)) if line else None)
+        return
     try:
         svg = tex_to_svg(tex, display)
     except MathError as exc:
@@ -109,6 +169,42 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         _keep_punctuation(node)
     for attr in ("data-tex", "data-line"):
         del node[attr]
+
+
+def _render_with_chinese(
+    node: Tag, ctx: Context, display: bool, tex: str, line: int | None
+) -> None:
+    """Draw the TeX pieces and set the Chinese between them as text; else show the source."""
+    parts = split_cjk(tex)
+    pieces: list[PageElement] = []
+    try:
+        for kind, text in parts or []:
+            if kind == "text":
+                pieces.append(NavigableString(text))
+            else:
+                pieces.extend(parse_fragment(tex_to_svg(text, False)))
+    except MathError:
+        parts = None
+    if not parts:
+        ctx.warn(
+            "W5",
+            "Chinese inside a formula group cannot be drawn (the math font has no Chinese): "
+            "shown as TeX source",
+            line,
+            "move the Chinese out of the formula, e.g. $x_1$ 表示甜度",
+        )
+        code = BeautifulSoup("", "html.parser").new_tag("code")
+        code["class"] = "wx-math-error"
+        code.string = f"$${tex}$$" if display else f"${tex}$"
+        node.replace_with(code)
+        return
+    node.clear()
+    node.extend(pieces)
+    node["class"] = "wx-math-block" if display else "wx-math-inline"
+    for attr in ("data-tex", "data-line"):
+        del node[attr]
+    if not display:
+        _keep_punctuation(node)
 
 
 _CLOSING = "，。、；：！？）」』】》,.;:!?)"
