@@ -157,18 +157,28 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
             int(str(line)) if line else None,
             "check the TeX for typos or unsupported commands",
         )
-        code = BeautifulSoup("", "html.parser").new_tag("code")
-        code["class"] = "wx-math-error"
-        code.string = f"$${tex}$$" if display else f"${tex}$"
-        node.replace_with(code)
+        _show_source(node, tex, display)
         return
+    _fill(node, parse_fragment(svg), display)
+
+
+def _show_source(node: Tag, tex: str, display: bool) -> None:
+    """A formula that cannot be drawn stays readable: its TeX, in code style."""
+    code = BeautifulSoup("", "html.parser").new_tag("code")
+    code["class"] = "wx-math-error"
+    code.string = f"$${tex}$$" if display else f"${tex}$"
+    node.replace_with(code)
+
+
+def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:
+    """Replace the placeholder's TeX by its drawing."""
     node.clear()
-    node.extend(parse_fragment(svg))
+    node.extend(pieces)
     node["class"] = "wx-math-block" if display else "wx-math-inline"
-    if not display:
-        _keep_punctuation(node)
     for attr in ("data-tex", "data-line"):
         del node[attr]
+    if not display:
+        _keep_punctuation(node)
 
 
 def _render_with_chinese(
@@ -193,18 +203,9 @@ def _render_with_chinese(
             line,
             "move the Chinese out of the formula, e.g. $x_1$ 表示甜度",
         )
-        code = BeautifulSoup("", "html.parser").new_tag("code")
-        code["class"] = "wx-math-error"
-        code.string = f"$${tex}$$" if display else f"${tex}$"
-        node.replace_with(code)
+        _show_source(node, tex, display)
         return
-    node.clear()
-    node.extend(pieces)
-    node["class"] = "wx-math-block" if display else "wx-math-inline"
-    for attr in ("data-tex", "data-line"):
-        del node[attr]
-    if not display:
-        _keep_punctuation(node)
+    _fill(node, pieces, display)
 
 
 _CLOSING = "，。、；：！？）」』】》,.;:!?)"
@@ -244,8 +245,4 @@ def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
         if index < MAX_FORMULAS:
             _render(node, ctx, display)
         else:
-            code = soup.new_tag("code")
-            code["class"] = "wx-math-error"
-            tex = str(node.get("data-tex") or node.get_text())
-            code.string = f"$${tex}$$" if display else f"${tex}$"
-            node.replace_with(code)
+            _show_source(node, str(node.get("data-tex") or node.get_text()), display)
