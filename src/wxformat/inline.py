@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from wxformat.wechat.cleanup import parse_declarations
+from wxformat.wechat.tree import tags
 
 _VAR = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\))?[^()]*))?\)")
 _ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}", re.S)
@@ -197,7 +198,7 @@ def _matches(matcher: Any, tag: Tag, classes: list[str]) -> bool:
 def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str]) -> None:
     """Write every matching theme declaration into the elements' style attributes."""
     index = prepared_rules(css, tuple(sorted(overrides.items())))
-    for tag in soup.find_all(True):
+    for tag in tags(soup):
         if tag.name in _SVG_INSIDE or (tag.name == "svg" and not index.by_tag.get("svg")):
             continue  # drawings carry their own attributes; no theme rule reaches inside
         classes = _classes(tag)

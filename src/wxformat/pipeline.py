@@ -25,6 +25,7 @@ from wxformat.themes import Theme, load_theme
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
+from wxformat.wechat.tree import first
 
 ROOT_CLASS = "wx-article"
 
@@ -89,8 +90,8 @@ def convert(
         clock.lap(STAGE_OF_FIXER.get(name, "wechat fixes"))
     apply_theme(soup, theme.css, {**theme.variables, **settings.variables})
     clock.lap("inline css")
-    root = soup.find("section")
-    if not isinstance(root, Tag):  # pragma: no cover - we always wrap in a section
+    root = first(soup, "section")
+    if root is None:  # pragma: no cover - we always wrap in a section
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)
     diagnose(root, ctx)

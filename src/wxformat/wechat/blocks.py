@@ -4,20 +4,21 @@ titled section, and every block gets the class hook its theme rule needs."""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
 from wxformat.wechat.context import Context, parse_fragment
+from wxformat.wechat.tree import children, first, tags
 
 ALIGN = {"center", "left", "right", "justify"}
 
 
 def fix_tables(soup: BeautifulSoup, ctx: Context) -> None:
-    for table in soup.find_all("table"):
+    for table in tags(soup, "table"):
         table["class"] = "wx-table"
         wrap = soup.new_tag("section")
         wrap["class"] = "wx-table-wrap"
         table.wrap(wrap)
-        for cell in table.find_all(["th", "td"]):
+        for cell in tags(table, "th", "td"):
             align = str(cell.get("align") or "").lower()
             if align in ALIGN:
                 cell["style"] = f"text-align:{align}"
@@ -46,12 +47,12 @@ def checkbox_svg(checked: bool) -> str:
 
 def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
     """W2: WeChat removes inputs, so a checkbox becomes a drawn ☐/☑; other inputs go."""
-    for box in soup.find_all("input"):
+    for box in tags(soup, "input"):
         if str(box.get("type") or "").lower() == "checkbox":
             checked = box.has_attr("checked")
             glyph = soup.new_tag("span")
             glyph["class"] = "wx-task-done" if checked else "wx-task"
-            glyph.extend(parse_fragment(checkbox_svg(checked)))
+            glyph.extend(parse_fragment(checkbox_svg(checked), reuse=True))
             box.replace_with(glyph)
         else:
             box.decompose()
@@ -59,22 +60,22 @@ def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
 
 def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
     """W3: section is the block wrapper WeChat keeps; div, details and center become it."""
-    for separator in soup.find_all("section", class_="wx-break"):
+    for separator in tags(soup, "section", cls="wx-break"):
         separator.decompose()
-    footnotes = soup.find("div", class_="footnote")
-    if isinstance(footnotes, Tag):
+    footnotes = first(soup, "div", cls="footnote")
+    if footnotes is not None:
         footnotes.name = "section"
         footnotes["class"] = "wx-footnotes"
-        rule = footnotes.find("hr", recursive=False)
+        rule = next(iter(children(footnotes, "hr")), None)
         title = soup.new_tag("p")
         title["class"] = "wx-footnotes-title"
         title.string = "注释"
-        if isinstance(rule, Tag):
+        if rule is not None:
             rule.replace_with(title)
         else:
             footnotes.insert(0, title)
     for name in ("div", "details", "center", "dl", "figure"):
-        for node in soup.find_all(name):
+        for node in tags(soup, name):
             if name == "figure":
                 if not node.get("class"):
                     node["class"] = "wx-figure"
@@ -84,26 +85,26 @@ def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
             if align in ALIGN:
                 node["style"] = f"text-align:{align}"
                 del node["align"]
-    for summary in soup.find_all("summary"):
+    for summary in tags(soup, "summary"):
         summary.name = "p"
         summary["class"] = "wx-summary"
     for name, new in (("dt", "p"), ("dd", "p")):
-        for node in soup.find_all(name):
+        for node in tags(soup, name):
             node.name = new
             node["class"] = f"wx-{name}"
-    for p in soup.find_all("p"):
+    for p in tags(soup, "p"):
         align = str(p.get("align") or "").lower()
         if align in ALIGN:
             p["style"] = f"text-align:{align}"
         if p.has_attr("align"):
             del p["align"]
-    for font in soup.find_all("font"):
+    for font in tags(soup, "font"):
         color = str(font.get("color") or "")
         font.name = "span"
         font.attrs = {"style": f"color:{color}"} if color.startswith("#") or color.isalpha() else {}
-    for p in soup.find_all("p"):
-        if not p.get_text(strip=True) and not p.find(["img", "svg", "br", "code"]):
+    for p in tags(soup, "p"):
+        if not p.get_text(strip=True) and first(p, "img", "svg", "br", "code") is None:
             p.decompose()
-    for code in soup.find_all("code"):
+    for code in tags(soup, "code"):
         if not code.get("class"):
             code["class"] = "wx-inline-code"

@@ -14,6 +14,7 @@ from bs4.element import Tag
 
 from wxformat.wechat.context import Context
 from wxformat.wechat.paste_filter import FAILING_IMAGE_HOSTS, _host
+from wxformat.wechat.tree import tags
 
 MAX_TEXT_CHARS = 20_000  # W22: the editor's and the draft API's limit on the article's text
 MAX_HTML_BYTES = 1024 * 1024  # W22: and on its HTML
@@ -61,7 +62,7 @@ def _pixels_wide(data: bytes) -> bool:
 
 def diagnose(root: Tag, ctx: Context) -> None:
     """Add the warnings the finished article deserves to ctx."""
-    for img in root.find_all("img"):
+    for img in tags(root, "img"):
         src = str(img.get("src") or "")
         host = _host(src)
         if host in FAILING_IMAGE_HOSTS or (host == "github.com" and "/raw/" in src):
@@ -89,7 +90,7 @@ def diagnose(root: Tag, ctx: Context) -> None:
                 ctx.line_of(str(img.get("alt") or "")),
                 "give the image a white background",
             )
-    for svg in root.find_all("svg"):
+    for svg in tags(root, "svg"):
         for shape in _with_self(svg):
             for attr in ("fill", "stroke"):
                 value = str(shape.get(attr) or "")
@@ -102,7 +103,7 @@ def diagnose(root: Tag, ctx: Context) -> None:
                         'draw it with fill="currentColor"',
                     )
                     break
-    for tag in root.find_all(style=re.compile(r"gradient\(")):
+    for tag in [t for t in tags(root) if "gradient(" in str(t.get("style") or "")]:
         ctx.warn(
             "W21",
             "a gradient background becomes one colour in dark mode: text on it may vanish",
@@ -132,4 +133,4 @@ def check_size(html: str, ctx: Context) -> None:
 
 def _with_self(svg: Tag) -> Iterable[Tag]:
     yield svg
-    yield from svg.find_all(True)
+    yield from tags(svg)

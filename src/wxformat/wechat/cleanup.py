@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from bs4.element import Comment, NavigableString, Tag
+from bs4.element import NavigableString, Tag
 
 from wxformat.wechat.context import Context
+from wxformat.wechat.tree import ancestor, comments, tags, texts
 
 BLOCK_TAGS = {
     "section", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption",
@@ -109,7 +110,7 @@ def _joins_cjk(text: str, start: int, end: int) -> bool:
 def _merge_strings(root: Tag) -> None:
     """Join neighbouring strings that fixers leave (an unwrapped link) so white space is
     judged as one piece; iterative, unlike bs4's smooth(), for deeply nested input."""
-    for tag in [root, *root.find_all(True)]:
+    for tag in [root, *tags(root)]:
         children = tag.contents
         i = 0
         while i < len(children) - 1:
@@ -126,9 +127,9 @@ def _merge_strings(root: Tag) -> None:
 def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     """Apply every attribute and white-space rule to the tree under root, in place."""
     _merge_strings(root)
-    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
+    for comment in comments(root):
         comment.extract()
-    for tag in [root, *root.find_all(True)]:
+    for tag in [root, *tags(root)]:
         if tag.name == "div":
             tag.name = "section"
         for attr in list(tag.attrs):
@@ -142,11 +143,9 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 tag["style"] = cleaned
             else:
                 del tag["style"]
-    for text in root.find_all(string=True):
-        if not isinstance(text, NavigableString) or isinstance(text, Comment):
-            continue
+    for text in texts(root):
         parent = text.parent
-        if parent is not None and parent.name in ("pre", "code") and parent.find_parent("pre"):
+        if parent is not None and parent.name in ("pre", "code") and ancestor(parent, "pre"):
             if not text.strip(" \n"):
                 text.extract()
             continue

@@ -21,6 +21,7 @@ from pygments.util import ClassNotFound
 from wxformat import cache
 from wxformat.errors import ThemeError
 from wxformat.wechat.context import Context, parse_fragment
+from wxformat.wechat.tree import first, tags
 
 # names writers put on fences that Pygments knows by another name
 LANGUAGE_ALIASES = {
@@ -153,8 +154,8 @@ def _language(code: Tag) -> str:
 def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
     style = code_style(ctx.code_theme)
     background = _background(style)
-    for pre in soup.find_all("pre"):
-        code = pre.find("code")
+    for pre in tags(soup, "pre"):
+        code = first(pre, "code")
         source = (code or pre).get_text()
         language = _language(code) if code else ""
         if language in DIAGRAMS:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -39,8 +41,16 @@ class Context:
         self.warnings.append(Diagnostic(rule, message, line, hint))
 
 
-def parse_fragment(html: str) -> list[PageElement]:
+def parse_fragment(html: str, reuse: bool = False) -> list[PageElement]:
     """Nodes for a snippet of our own HTML (a code block, a drawing), to insert in the tree.
-    lxml parses it natively; bs4's html.parser would first build its whole entity table."""
+    lxml parses it natively; bs4's html.parser would first build its whole entity table.
+    With reuse, a snippet that recurs (a list number, a checkbox) is parsed once and copied."""
+    if reuse:
+        return [copy.copy(node) for node in _parsed(html)]
     body = BeautifulSoup(html, "lxml").body
     return [node.extract() for node in list(body.contents)] if body is not None else []
+
+
+@lru_cache(maxsize=256)
+def _parsed(html: str) -> tuple[PageElement, ...]:
+    return tuple(parse_fragment(html))

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
 from wxformat.wechat.context import Context
+from wxformat.wechat.tree import tags
 
 _FILE_LIKE = re.compile(
     r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$"
@@ -107,7 +108,7 @@ def _alone_in_paragraph(img: Tag) -> Tag | None:
 
 
 def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
-    for img in soup.find_all("img"):
+    for img in tags(soup, "img"):
         src = str(img.get("src") or "").strip()
         scheme = urlsplit(src).scheme.lower() if ":" in src else ""
         if not src or (len(scheme) > 1 and scheme not in ("http", "https", "data", "file")):

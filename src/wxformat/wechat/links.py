@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from wxformat.wechat.context import Context
+from wxformat.wechat.tree import children, first, has_class, tags
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
 
@@ -32,21 +33,21 @@ def _bare(text: str, url: str) -> bool:
 
 
 def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
-    root = soup.find("section", class_="wx-article") or soup
+    root = first(soup, "section", cls="wx-article") or soup
     numbers: dict[str, int] = {}
     entries: list[tuple[int, str, str]] = []
     footnote_refs = []
-    for a in soup.find_all("a", class_="footnote-ref"):
+    for a in tags(soup, "a", cls="footnote-ref"):
         mark = a.parent if isinstance(a.parent, Tag) and a.parent.name == "sup" else a
         mark["class"] = "wx-ref wx-footnote-ref"
         footnote_refs.append(mark)
-    for a in soup.find_all("a"):
+    for a in tags(soup, "a"):
         href = str(a.get("href") or "").strip()
         classes: list[str] = list(a.get("class") or [])
         if "footnote-backref" in classes:
             a.decompose()
             continue
-        if a.find("img") is not None or not href or href.startswith("#"):
+        if first(a, "img") is not None or not href or href.startswith("#"):
             a.unwrap()
             continue
         if is_wechat_url(href):
@@ -82,9 +83,9 @@ def _renumber_footnotes(soup: BeautifulSoup, refs: list[Tag], offset: int) -> No
         return
     for ref in refs:
         ref.string = re.sub(r"\d+", lambda m: str(int(m.group(0)) + offset), ref.get_text())
-    notes = soup.find(class_="wx-footnotes")
-    listing = notes.find("ol") if isinstance(notes, Tag) else None
-    if isinstance(listing, Tag):
+    notes = first(soup, cls="wx-footnotes")
+    listing = first(notes, "ol") if notes is not None else None
+    if listing is not None:
         listing["start"] = str(int(str(listing.get("start") or 1)) + offset)
 
 
@@ -111,8 +112,10 @@ def _append_references(
         entry.append(link)
         block.append(entry)
     # the references close the article body: before its footnotes and the promo footer
-    after = root.find(class_="wx-footnotes") or root.find(class_="wx-footer", recursive=False)
-    if isinstance(after, Tag):
+    after = first(root, cls="wx-footnotes") or next(
+        (child for child in children(root) if has_class(child, "wx-footer")), None
+    )
+    if after is not None:
         after.insert_before(block)
     else:
         root.append(block)

@@ -17,6 +17,7 @@ from bs4.element import Tag
 
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
+from wxformat.wechat.tree import ancestor, children, first, tags
 
 MAX_DEPTH = 2
 
@@ -56,33 +57,37 @@ def number_svg(label: str) -> str:
 
 
 def _depth(node: Tag) -> int:
-    return len(node.find_parents(["ul", "ol"])) + 1
+    depth, parent = 1, node.parent
+    while parent is not None:
+        depth += parent.name in ("ul", "ol")
+        parent = parent.parent
+    return depth
 
 
 def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
     """Move each list at depth 3+ out of its item into the depth-2 list, after the item."""
     warned = False
     while True:
-        deep = next((lst for lst in soup.find_all(["ul", "ol"]) if _depth(lst) > MAX_DEPTH), None)
+        deep = next((lst for lst in tags(soup, "ul", "ol") if _depth(lst) > MAX_DEPTH), None)
         if deep is None:
             return
-        parent_item = deep.find_parent("li")
+        parent_item = ancestor(deep, "li")
         if parent_item is None:  # pragma: no cover - a list inside a list is inside an item
             return
         if not warned:
-            first = deep.find("li")
+            first_item = first(deep, "li")
             ctx.warn(
                 "W17",
                 "a list nested deeper than two levels: WeChat loses the nesting, so it is "
                 "shown as indented items of the second level",
-                ctx.line_of(first.get_text(" ", strip=True)[:16]) if first else None,
+                ctx.line_of(first_item.get_text(" ", strip=True)[:16]) if first_item else None,
                 "flatten the outline to two levels",
             )
             warned = True
         level = int(str(parent_item.get("data-level") or MAX_DEPTH)) + 1
         anchor = parent_item
         number = int(str(deep.get("start") or 1))
-        for item in deep.find_all("li", recursive=False):
+        for item in children(deep, "li"):
             item["data-level"] = str(level)
             item["data-number"] = str(number) if deep.name == "ol" else "bullet"
             number += 1
@@ -94,7 +99,7 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
 def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) -> Tag:
     number = item.get("data-number")
     marker = soup.new_tag("span")
-    if lst.find_parent(class_="wx-footnotes") is not None:
+    if ancestor(lst, cls="wx-footnotes") is not None:
         marker["class"] = "wx-marker wx-marker-footnote"
         marker.string = f"[{int(str(lst.get('start') or 1)) + index}]\u00a0"
         return marker
@@ -103,19 +108,19 @@ def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) ->
         return marker
     value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
     marker["class"] = "wx-marker wx-number"
-    marker.extend(parse_fragment(number_svg(f"{value}.")))
+    marker.extend(parse_fragment(number_svg(f"{value}."), reuse=True))
     return marker
 
 
 def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
     _flatten_deep_lists(soup, ctx)
-    for lst in soup.find_all(["ul", "ol"]):
+    for lst in tags(soup, "ul", "ol"):
         depth = _depth(lst)
         lst["class"] = f"wx-list wx-list-{depth}"
-        for index, item in enumerate(lst.find_all("li", recursive=False)):
+        for index, item in enumerate(children(lst, "li")):
             level = int(str(item.get("data-level") or depth))
-            task = item.find(class_=["wx-task", "wx-task-done"])
-            is_task = task is not None and task.find_parent("li") is item
+            task = first(item, cls=("wx-task", "wx-task-done"))
+            is_task = task is not None and ancestor(task, "li") is item
             marker = (
                 None if is_task and lst.name == "ul" else _marker(soup, lst, item, index, level)
             )

@@ -17,6 +17,7 @@ from bs4.element import NavigableString, PageElement, Tag
 from wxformat import cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
 from wxformat.wechat.context import Context, parse_fragment
+from wxformat.wechat.tree import tags
 
 _SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
@@ -227,8 +228,7 @@ MANY_FORMULAS = 300
 def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
     nodes = [
         (node, node.name == "section")
-        for node in soup.find_all(class_=[DISPLAY_CLASS, MATH_CLASS])
-        if node.name in ("section", "span")
+        for node in tags(soup, "section", "span", cls=(DISPLAY_CLASS, MATH_CLASS))
     ]
     if len(nodes) > MANY_FORMULAS:
         ctx.warn(
