@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,9 @@ from wxformat.article import parse_article
 from wxformat.cli import main
 from wxformat.config import Settings
 from wxformat.pipeline import Result, convert
+
+# the tests never read or write the user's cache: one of their own per session
+os.environ.setdefault("WXFORMAT_CACHE_DIR", tempfile.mkdtemp(prefix="wxformat-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "articles"

@@ -99,6 +99,23 @@ def test_strikethrough_with_one_or_two_tildes() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "struck"),
+    [
+        ("a ~~b **c**~~ d", ["b c"]),  # emphasis inside
+        ("~~a ~b~ c~~", ["a b c", "b"]),
+        ("~~a~~~~b~~", ["a~~~~b"]),  # a run of four neither opens nor closes
+        ("`~~code~~`", []),
+        ("\\~~no~~", []),
+        ("~~ spaced~~", []),
+        ("a~~b~~c", ["b"]),
+    ],
+)
+def test_strikethrough_runs_pair_as_in_gfm(text: str, struck: list[str]) -> None:
+    # expectations are cmark-gfm's
+    assert [d.get_text() for d in html_of(text).find_all("del")] == struck
+
+
 def test_autolinks_and_footnotes() -> None:
     soup = html_of(
         "see https://example.com/a_b_c and www.example.org.\n\nNote[^x]\n\n[^x]: the note"

@@ -13,6 +13,7 @@ the HTML twice more (to lxml and back).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
+from wxformat import cache
 from wxformat.wechat.cleanup import parse_declarations
 from wxformat.wechat.tree import tags
 
@@ -82,6 +84,29 @@ def parse_rules(css: str) -> tuple[Rule, ...]:
                 continue
             rules.append(Rule(selector, specificity, len(rules), declarations))
     return tuple(rules)
+
+
+_RULES_FORMAT = "theme-rules-v1"
+
+
+def _rules(css: str) -> tuple[Rule, ...]:
+    """parse_rules, kept in the disk cache: tinycss2 and cssselect cost a cold start 25 ms."""
+    cache_key = cache.key(_RULES_FORMAT, css)
+    cached = cache.get(cache_key)
+    if cached is not None:
+        try:
+            return tuple(
+                Rule(sel, (spec[0], spec[1], spec[2]), order, tuple((n, v) for n, v in decls))
+                for sel, spec, order, decls in json.loads(cached)
+            )
+        except (ValueError, TypeError, IndexError):
+            pass  # written by something else: parse again
+    rules = parse_rules(css)
+    cache.put(
+        cache_key,
+        json.dumps([[r.selector, r.specificity, r.order, r.declarations] for r in rules]),
+    )
+    return rules
 
 
 _LAST_COMPOUND = re.compile(r"([^\s>+~]+)$")
@@ -158,7 +183,7 @@ def prepared_rules(css: str, overrides: tuple[tuple[str, str], ...]) -> RuleInde
     by_tag: dict[str, list[tuple[Rule, Any]]] = {}
     by_class: dict[str, list[tuple[Rule, Any]]] = {}
     universal: list[tuple[Rule, Any]] = []
-    for rule in parse_rules(resolve_variables(css, dict(overrides))):
+    for rule in _rules(resolve_variables(css, dict(overrides))):
         try:
             entry = (rule, _matcher(rule.selector))
         except Exception:  # soupsieve rejects a few selectors cssselect accepts; skip those

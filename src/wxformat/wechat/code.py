@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.style import StyleMeta
-from pygments.styles import get_style_by_name
-from pygments.token import _TokenType
-from pygments.util import ClassNotFound
 
 from wxformat import cache
 from wxformat.errors import ThemeError
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.tree import first, tags
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
+    from pygments.style import StyleMeta
+    from pygments.token import _TokenType
+
+# Pygments is imported only when a block is not in the disk cache: loading its styles and
+# lexers (and importlib.metadata for its plugins) is a tenth of a cold conversion.
 
 # names writers put on fences that Pygments knows by another name
 LANGUAGE_ALIASES = {
@@ -57,7 +60,9 @@ WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 def _lexer(language: str) -> Lexer:
     """Pygments' lexer for a fence's language, from its built-in table only: for an unknown
     name Pygments would scan every installed plugin (importing IPython, 0.4 s, here)."""
+    from pygments.lexers import TextLexer, get_lexer_by_name
     from pygments.lexers._mapping import LEXERS
+    from pygments.util import ClassNotFound
 
     name = LANGUAGE_ALIASES.get(language, language)
     if name and any(name in aliases for _, _, aliases, _, _ in LEXERS.values()):
@@ -73,6 +78,9 @@ def _lexer(language: str) -> Lexer:
 @lru_cache(maxsize=16)
 def code_style(theme: str) -> StyleMeta:
     """The Pygments style for one of our code themes (or any Pygments style name)."""
+    from pygments.styles import get_style_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_style_by_name(CODE_THEMES.get(theme, theme))
     except ClassNotFound:
@@ -102,16 +110,29 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace(" ", "&nbsp;")
 
 
-def highlight_lines(code: str, language: str, style: StyleMeta) -> list[str]:
+def highlight_lines(code: str, language: str, theme: str) -> list[str]:
     """Code to one HTML string per line: styled spans, spaces kept as `&nbsp;` inside spans.
     Cached on disk: a lexer's first use compiles its patterns, a tenth of a second each."""
-    cache_key = cache.key(_HIGHLIGHTER, style.__name__, language, code)
+    cache_key = cache.key(_HIGHLIGHTER, CODE_THEMES.get(theme, theme), language, code)
     cached = cache.get(cache_key)
     if cached is not None:
         return cached.split("\n")
-    lines = _highlight(code, language, style)
+    lines = _highlight(code, language, code_style(theme))
     cache.put(cache_key, "\n".join(lines))
     return lines
+
+
+def block_colors(theme: str) -> tuple[str, str]:
+    """A code theme's background and text colours (CSS), cached on disk with the code."""
+    cache_key = cache.key(_HIGHLIGHTER, "colors", CODE_THEMES.get(theme, theme))
+    cached = cache.get(cache_key)
+    if cached is not None and cached.count("|") == 1:
+        background, text = cached.split("|")
+        return background, text
+    style = code_style(theme)  # raises ThemeError for an unknown theme: nothing cached
+    background, text = _background(style), f"#{_text_color(style)}"
+    cache.put(cache_key, f"{background}|{text}")
+    return background, text
 
 
 def _highlight(code: str, language: str, style: StyleMeta) -> list[str]:
@@ -152,8 +173,7 @@ def _language(code: Tag) -> str:
 
 
 def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
-    style = code_style(ctx.code_theme)
-    background = _background(style)
+    background, text_color = block_colors(ctx.code_theme)
     for pre in tags(soup, "pre"):
         code = first(pre, "code")
         source = (code or pre).get_text()
@@ -165,7 +185,7 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
                 ctx.line_of(source.strip().split("\n")[0]),
                 "export the diagram as an image and insert that instead",
             )
-        lines = highlight_lines(source.rstrip("\n"), language, style)
+        lines = highlight_lines(source.rstrip("\n"), language, ctx.code_theme)
         if ctx.line_numbers:
             width = len(str(len(lines)))
             numbers = [str(i + 1).rjust(width).replace(" ", "&nbsp;") for i in range(len(lines))]
@@ -184,7 +204,7 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
         block = parse_fragment(
             f'<section class="wx-code" style="background-color:{background}">{header}'
             f'<pre class="wx-pre" style="background-color:{background};'
-            f'color:#{_text_color(style)}">'
+            f'color:{text_color}">'
             f'<code class="wx-code-body">{body}</code></pre></section>'
         )
         pre.replace_with(*block)

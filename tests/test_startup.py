@@ -1,0 +1,101 @@
+"""What a cold `wxformat convert` loads, and that what it defers still works when used.
+
+Timings belong to the benchmark (bench/run.py); these check the mechanisms behind them,
+in fresh processes, since the test process itself has long imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ARTICLES, run_process
+from wxformat import cache
+from wxformat.inline import _RULES_FORMAT, _rules, parse_rules
+from wxformat.wechat.code import _HIGHLIGHTER, block_colors
+
+PROBE = """
+import json, sys
+sys.argv = ["wxformat", *sys.argv[1:]]
+from wxformat.cli import cli, deferred
+try:
+    cli.main(standalone_mode=False)
+finally:
+    loaded = {
+        name: type(sys.modules.get(name)).__name__ for name in deferred.DEFERRED
+    }
+    loaded["pygments.lexer"] = "module" if "pygments.lexer" in sys.modules else "absent"
+    loaded["tinycss2"] = "module" if "tinycss2" in sys.modules else "absent"
+    print(json.dumps(loaded), file=sys.stderr)
+"""
+
+
+def probe(*args: str, cache: Path) -> dict[str, str]:
+    env = {**os.environ, "WXFORMAT_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_cold_convert_leaves_the_deferred_modules_unloaded(tmp_path: Path) -> None:
+    article = ARTICLES / "welcome.md"  # code blocks, a table, links, lists, a formula
+    out = tmp_path / "out.html"
+    first = probe("convert", str(article), "-o", str(out), cache=tmp_path / "cache")
+    # the first run draws the formula (ziamath reads its version with importlib.metadata),
+    # highlights the code and parses the theme; none of it needs these
+    for name in ("soupsieve", "chardet", "urllib.request"):
+        assert first[name] == "_Deferred", (name, first)
+    assert first["pygments.lexer"] == "module" and first["tinycss2"] == "module"
+    # the second finds all three in the cache and loads none of the heavy modules
+    again = probe("convert", str(article), "-o", str(out), cache=tmp_path / "cache")
+    for name in ("soupsieve", "chardet", "urllib.request", "importlib.metadata"):
+        assert again[name] == "_Deferred", (name, again)
+    assert again["pygments.lexer"] == "absent" and again["tinycss2"] == "absent"
+
+
+def test_deferred_modules_work_when_used(tmp_path: Path) -> None:
+    script = """
+import sys
+from wxformat import deferred
+deferred.defer()
+from bs4 import BeautifulSoup, UnicodeDammit
+soup = BeautifulSoup('<p class="a">x</p><p>y</p>', "lxml")
+assert [p.get_text() for p in soup.select("p.a")] == ["x"]
+gbk = "你好，世界。这是一段用来猜编码的中文文字。".encode("gbk")
+assert UnicodeDammit(gbk).unicode_markup.startswith("你好")
+from importlib.metadata import version
+assert version("beautifulsoup4")
+import urllib.request
+assert urllib.request.pathname2url("/a b") == "/a%20b"
+import soupsieve.css_parser
+assert type(sys.modules["soupsieve"]).__name__ == "module"
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_cached_theme_rules_and_code_give_the_same_article(tmp_path: Path) -> None:
+    article = str(ARTICLES / "welcome.md")
+    outputs = []
+    for folder in ("off", str(tmp_path / "c"), str(tmp_path / "c")):  # none, miss, hit
+        env = {**os.environ, "WXFORMAT_CACHE_DIR": folder}
+        done = run_process("convert", article, "--fragment", env=env)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert 'style="' in outputs[0] and "<pre" in outputs[0]
+
+
+def test_a_corrupt_cached_theme_is_parsed_again() -> None:
+    css = "p { color: red } .wx-note > p { margin: 0 }"
+    cache.put(cache.key(_RULES_FORMAT, css), '[["p", 1]]')  # not what we write
+    assert _rules(css) == parse_rules(css)
+    assert [rule.selector for rule in _rules(css)] == ["p", ".wx-note > p"]
+    cache.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
+    assert block_colors("github") == ("#f8f8f8", "#24292e")
