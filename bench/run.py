@@ -136,6 +136,14 @@ def main() -> int:
     results["cold convert, largest (64 KB)"] = median_of(
         [*cli, "convert", str(LARGEST), "-o", str(out)], reps
     )
+    # a long article, to catch work that grows faster than the text: the corpus four times (under the 2 MB cap)
+    joined = Path(tempfile.mkdtemp()) / "joined.md"
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.md"))]
+    joined.write_text("\n\n".join(texts * 4), encoding="utf-8")
+    size_kb = joined.stat().st_size // 1024
+    results[f"cold convert, {size_kb} KB (corpus x4), one run"] = run(
+        [*cli, "convert", str(joined), "-o", str(out)]
+    )
     results["warm re-render, typical"] = warm_rerender(TYPICAL, reps * 3)
     results["wxformat --help"] = median_of([*cli, "--help"], reps)
     results["peak memory, largest (MB)"] = peak_mb([*cli, "convert", str(LARGEST), "-o", str(out)])

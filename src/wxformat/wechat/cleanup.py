@@ -143,11 +143,12 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 tag["style"] = cleaned
             else:
                 del tag["style"]
+    doomed: list[NavigableString] = []
     for text in texts(root):
         parent = text.parent
         if parent is not None and parent.name in ("pre", "code") and ancestor(parent, "pre"):
             if not text.strip(" \n"):
-                text.extract()
+                doomed.append(text)
             continue
         if not text.strip():
             prev_tag = text.previous_sibling
@@ -162,8 +163,22 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 )
             )
             if at_block_edge:
-                text.extract()
+                doomed.append(text)
             elif str(text) != " ":
                 text.replace_with(" ")  # white space between inline elements shows as one space
             continue
         _compact_text(text)
+    _remove(doomed)
+
+
+def _remove(nodes: list[NavigableString]) -> None:
+    """Extract nodes, telling bs4 where each sits: left to find it, bs4 scans its parent's
+    children, which made an article with thousands of blocks quadratic."""
+    by_parent: dict[int, tuple[Tag, set[int]]] = {}
+    for node in nodes:
+        if node.parent is not None:
+            by_parent.setdefault(id(node.parent), (node.parent, set()))[1].add(id(node))
+    for parent, ids in by_parent.values():
+        positions = [i for i, child in enumerate(parent.contents) if id(child) in ids]
+        for i in reversed(positions):
+            parent.contents[i].extract(_self_index=i)

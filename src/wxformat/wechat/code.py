@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from wxformat import cache
 from wxformat.errors import ThemeError
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import first, tags
+from wxformat.wechat.tree import become, first, tags
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -207,7 +207,11 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
             f'color:{text_color}">'
             f'<code class="wx-code-body">{body}</code></pre></section>'
         )
-        pre.replace_with(*block)
+        wrapper = block[0]
+        if len(block) == 1 and isinstance(wrapper, Tag):
+            become(pre, wrapper)
+        else:  # pragma: no cover - our snippet is one section
+            pre.replace_with(*block)
 
 
 def _background(style: StyleMeta) -> str:
