@@ -116,6 +116,42 @@ def test_strikethrough_runs_pair_as_in_gfm(text: str, struck: list[str]) -> None
     assert [d.get_text() for d in html_of(text).find_all("del")] == struck
 
 
+def test_a_quote_right_after_a_list_item_ends_the_list() -> None:
+    # GFM: a `>` line is never a lazy continuation of the item above it
+    soup = html_of("- a\n> a note\n- b")
+    assert [li.get_text(strip=True) for li in soup.find_all("li")] == ["a", "b"]
+    quote = soup.find("blockquote")
+    assert quote.get_text(strip=True) == "a note" and quote.find_parent("li") is None
+    # indented to the item's content, it belongs to the item
+    assert html_of("- a\n  > inside").find("blockquote").find_parent("li") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- a\n\n  second paragraph\n- b", ["a second paragraph", "b"]),
+        ("1. a\n\n   second paragraph\n2. b", ["a second paragraph", "b"]),
+        (
+            "- a\n  - sub\n\n    sub paragraph\n- b",
+            ["a sub sub paragraph", "sub sub paragraph", "b"],
+        ),
+        ("- a\n  lazy line\n- b", ["a lazy line", "b"]),
+    ],
+)
+def test_an_item_after_a_paragraph_of_the_item_above_is_an_item(
+    text: str, expected: list[str]
+) -> None:
+    soup = html_of(text)
+    assert [" ".join(li.get_text(" ").split()) for li in soup.find_all("li")] == expected
+
+
+def test_escaped_pipe_in_a_table_cell_is_a_pipe_even_in_code() -> None:
+    soup = html_of("| op | meaning |\n|---|---|\n| `a \\| b` | a or b \\| c |")
+    cells = [td.get_text() for td in soup.find_all("td")]
+    assert cells == ["a | b", "a or b | c"]
+    assert html_of("`a \\| b`").find("code").get_text() == "a \\| b"  # outside tables: as is
+
+
 def test_autolinks_and_footnotes() -> None:
     soup = html_of(
         "see https://example.com/a_b_c and www.example.org.\n\nNote[^x]\n\n[^x]: the note"

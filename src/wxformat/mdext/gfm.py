@@ -18,6 +18,8 @@ from markdown import Extension, Markdown
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from wxformat.mdext.source import INDENTED, fence_closes, segments
 
@@ -95,6 +97,22 @@ class ListNormalizer(Preprocessor):
         prev_blank = True
         prev_para = False  # the previous line is prose that a list could interrupt
         last_text = ""  # the last non-blank line
+        # Python-Markdown reads blocks between blank lines; a block that opens with a marker
+        # is a list and takes more items, one that opens with an item's indented paragraph
+        # would swallow the next item as text. Tracked as out grows, so each line is read once.
+        seen = 0
+        opens: bool | None = None
+
+        def block_opens_with_marker() -> bool:
+            nonlocal seen, opens
+            for line in out[seen:]:
+                if not line.strip():
+                    opens = None
+                elif opens is None:
+                    opens = bool(_MARKER.match(line)) and not _HR.match(line)
+            seen = len(out)
+            return bool(opens)
+
         for seg in segments(lines):
             if seg.kind == INDENTED and not stack:
                 out.extend(seg.lines)
@@ -171,8 +189,9 @@ class ListNormalizer(Preprocessor):
                         sibling = stack.pop()  # deeper than any outline needs: a sibling instead
                     new_list = sibling is not None and sibling.kind != kind
                     after_quote = bool(out) and out[-1].lstrip().startswith(">")  # ends the quote
+                    after_item_para = not starting and not block_opens_with_marker()
                     if (
-                        ((starting and prev_para) or new_list or after_quote)
+                        ((starting and prev_para) or new_list or after_quote or after_item_para)
                         and out
                         and out[-1].strip()
                     ):
@@ -193,7 +212,9 @@ class ListNormalizer(Preprocessor):
                         while stack and n < stack[-1].src_col:
                             stack.pop()
                     elif n < stack[-1].src_col and _BLOCK_START.match(line):
-                        stack.clear()
+                        stack.clear()  # a quote, heading or fence ends the list (no lazy line)
+                        if out and out[-1].strip():
+                            out.append("")
                 if stack:
                     item = stack[-1]
                     if (
@@ -303,6 +324,18 @@ class HardBreakProcessor(InlineProcessor):
         return etree.Element("br"), m.start(0), m.end(0)
 
 
+class TablePipeProcessor(Treeprocessor):
+    """GFM: `\\|` in a table cell is a pipe even inside a code span (`a\\|b` shows a|b)."""
+
+    def run(self, root: etree.Element) -> None:
+        for cell in root.iter():
+            if cell.tag not in ("td", "th"):
+                continue
+            for code in cell.iter("code"):
+                if code.text and "\\|" in code.text:
+                    code.text = AtomicString(code.text.replace("\\|", "|"))
+
+
 class GfmExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         # GFM lets a backslash escape any ASCII punctuation (`\$`, `\|`, `\~`, ...)
@@ -312,6 +345,7 @@ class GfmExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.preprocessors.register(HtmlBlockPreprocessor(md), "wx_html_block", 20)
         md.parser.blockprocessors.register(GfmHeadingProcessor(md.parser), "hashheader", 70)
+        md.treeprocessors.register(TablePipeProcessor(md), "wx_table_pipes", 19)
         md.inlinePatterns.register(HardBreakProcessor(r"\\\n", md), "wx_hard_break", 185)
         # GFM strikethrough, with two tildes or one (pymdownx.tilde does this too, but builds
         # its delimiter patterns for 15 ms at every start)
