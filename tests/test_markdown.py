@@ -145,6 +145,31 @@ def test_an_item_after_a_paragraph_of_the_item_above_is_an_item(
     assert [" ".join(li.get_text(" ").split()) for li in soup.find_all("li")] == expected
 
 
+def test_a_fence_less_indented_than_the_item_ends_the_list() -> None:
+    soup = html_of("1. 安装依赖\n```bash\nnpm install\n```\n2. 运行")
+    assert soup.find("pre").find_parent("li") is None
+    assert [li.get_text(strip=True) for li in soup.find_all("li")] == ["安装依赖", "运行"]
+    # at the item's content column it stays in the item
+    soup = html_of("1. 安装依赖\n   ```bash\n   npm install\n   ```\n2. 运行")
+    assert soup.find("pre").find_parent("li") is not None
+
+
+@pytest.mark.parametrize(
+    "text", ["> 引用\n---\n正文", "- a\n- b\n---\n正文", "1. a\n---\n正文", "# 标题\n---\n正文"]
+)
+def test_a_rule_right_after_a_quote_list_or_heading_is_a_rule(text: str) -> None:
+    soup = html_of(text)
+    assert soup.find("hr") is not None and soup.find("h2") is None
+    assert soup.find_all("p")[-1].get_text() == "正文"
+
+
+def test_a_setext_underline_makes_the_whole_paragraph_a_heading() -> None:
+    soup = html_of("第一行\n第二行\n---\n\nEnglish line\nand more\n===")
+    assert soup.find("h2").get_text() == "第一行第二行"
+    assert soup.find("h1").get_text() == "English line and more"
+    assert soup.find("hr") is None
+
+
 def test_escaped_pipe_in_a_table_cell_is_a_pipe_even_in_code() -> None:
     soup = html_of("| op | meaning |\n|---|---|\n| `a \\| b` | a or b \\| c |")
     cells = [td.get_text() for td in soup.find_all("td")]

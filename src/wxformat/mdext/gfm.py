@@ -27,6 +27,9 @@ _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<[A-Za-z/!?])")
 _QUOTE = re.compile(r"^ {0,3}>")
+_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
 # GFM ends a quote at a blank line and a list at a change of marker; Python-Markdown would merge
 # what follows into it. This empty block between them is removed after parsing.
@@ -39,6 +42,40 @@ class _Item:
     src_col: int  # where the item's content starts in the source
     out_col: int  # where it starts in what Python-Markdown reads (multiples of 4)
     kind: str  # "-", "*", "+", "." or ")": another kind at the same level starts a new list
+
+
+def _paragraph_start(out: list[str]) -> int:
+    """Where the top-level paragraph that out ends with begins, or -1 if it ends otherwise."""
+    start = len(out)
+    while start > 0:
+        line = out[start - 1]
+        if (
+            not line.strip()
+            or _indent(line) >= 4
+            or _MARKER.match(line)
+            or _BLOCK_START.match(line)
+            or _HR.match(line)
+            or "|" in line
+        ):
+            break
+        start -= 1
+    return start if start < len(out) else -1
+
+
+def _join_lines(lines: list[str]) -> str:
+    """A paragraph's lines as one: soft breaks between CJK characters vanish, else a space."""
+    joined = lines[0].rstrip()
+    for line in lines[1:]:
+        line = line.strip()
+        if joined.endswith("\\"):
+            joined = joined[:-1].rstrip()
+        glue = "" if joined and line and _CJK.match(joined[-1]) and _CJK.match(line[0]) else " "
+        joined += glue + line
+    return joined
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _content_col(m: re.Match[str]) -> int:
@@ -120,8 +157,8 @@ class ListNormalizer(Preprocessor):
                 continue
             if seg.fenced:
                 n = len(seg.lines[0]) - len(seg.lines[0].lstrip(" "))
-                while stack and n < stack[-1].src_col and prev_blank:
-                    stack.pop()
+                while stack and n < stack[-1].src_col:
+                    stack.pop()  # a fence is never a lazy line: less indented, it ends the item
                 # a fence is a block of its own: blank lines around it keep the text apart
                 if out and out[-1].strip():
                     out.append("")
@@ -145,6 +182,11 @@ class ListNormalizer(Preprocessor):
                     out.append("")
                     prev_blank, prev_para = True, False
                     continue
+                if stack and _QUOTE.match(line) and _indent(line) < stack[-1].src_col:
+                    stack.clear()  # a quote at a lesser indent ends the list (no lazy line)
+                    if out and out[-1].strip():
+                        out.append("")
+                    prev_blank, prev_para = True, False
                 if not stack and _QUOTE.match(line):
                     end = i
                     while end + 1 < len(seg.lines) and _QUOTE.match(seg.lines[end + 1]):
@@ -211,10 +253,12 @@ class ListNormalizer(Preprocessor):
                     if prev_blank:
                         while stack and n < stack[-1].src_col:
                             stack.pop()
-                    elif n < stack[-1].src_col and _BLOCK_START.match(line):
-                        stack.clear()  # a quote, heading or fence ends the list (no lazy line)
+                    elif n < stack[-1].src_col and (_BLOCK_START.match(line) or _HR.match(line)):
+                        # a quote, heading, fence or rule ends the list (it is no lazy line)
+                        stack.clear()
                         if out and out[-1].strip():
                             out.append("")
+                        prev_blank, prev_para = True, False
                 if stack:
                     item = stack[-1]
                     if (
@@ -228,6 +272,22 @@ class ListNormalizer(Preprocessor):
                     prev_blank, prev_para = False, True
                     continue
                 if _is_table_start(seg.lines, i) and not prev_blank and out and "|" not in out[-1]:
+                    out.append("")
+                para_start = _paragraph_start(out) if prev_para and _SETEXT.match(line) else -1
+                if 0 <= para_start < len(out) - 1:
+                    # GFM underlines the whole paragraph; Python-Markdown only its last line
+                    out[para_start:] = [_join_lines(out[para_start:])]
+                    out.append(line)
+                    prev_blank, prev_para = False, False
+                    continue
+                if (
+                    _HR.match(line)
+                    and not prev_blank
+                    and out
+                    and (_QUOTE.match(out[-1]) or _HR.match(out[-1]) or _ATX.match(out[-1]))
+                ):
+                    # a rule after a quote, a rule or a heading underlines no paragraph; left
+                    # as is, Python-Markdown would make a heading of the line above
                     out.append("")
                 out.append(line)
                 prev_blank = False
