@@ -133,22 +133,26 @@ class ListNormalizer(Preprocessor):
         stack: list[_Item] = []
         prev_blank = True
         prev_para = False  # the previous line is prose that a list could interrupt
-        last_text = ""  # the last non-blank line
+        in_quote = False  # the last non-blank line was in a quote (quoted, or a lazy line)
         # Python-Markdown reads blocks between blank lines; a block that opens with a marker
-        # is a list and takes more items, one that opens with an item's indented paragraph
-        # would swallow the next item as text. Tracked as out grows, so each line is read once.
+        # is a list and takes more items at that indent or deeper, but one that opens with an
+        # item's indented paragraph (or a deeper list) would swallow the next item as text.
+        # Tracked as out grows, so each line is read once: the opening marker's indent.
         seen = 0
-        opens: bool | None = None
+        opening: int | None = None  # -1: the block opens with something else
+        opened = False
 
-        def block_opens_with_marker() -> bool:
-            nonlocal seen, opens
+        def block_takes_item_at(indent: int) -> bool:
+            nonlocal seen, opening, opened
             for line in out[seen:]:
                 if not line.strip():
-                    opens = None
-                elif opens is None:
-                    opens = bool(_MARKER.match(line)) and not _HR.match(line)
+                    opened = False
+                elif not opened:
+                    opened = True
+                    is_marker = _MARKER.match(line) and not _HR.match(line)
+                    opening = _indent(line) if is_marker else -1
             seen = len(out)
-            return bool(opens)
+            return opening is not None and 0 <= opening <= indent
 
         for seg in segments(lines):
             if seg.kind == INDENTED and not stack:
@@ -194,17 +198,22 @@ class ListNormalizer(Preprocessor):
                     inner = [_QUOTE_PREFIX.sub("", x, count=1) for x in seg.lines[i : end + 1]]
                     if any(_MARKER.match(x) for x in inner):
                         # lists inside a quote: normalise its inside the same way
-                        if prev_blank and _QUOTE.match(last_text):
+                        if prev_blank and in_quote:
                             out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
                         out.extend(f"> {x}" if x.strip() else ">" for x in self.run(inner))
-                        last_text = seg.lines[end]
+                        in_quote = True
                         quoted_until = end
                         prev_blank, prev_para = False, False
                         continue
-                if prev_blank and not stack and _QUOTE.match(line) and _QUOTE.match(last_text):
+                if prev_blank and not stack and _QUOTE.match(line) and in_quote:
                     # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
                     out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
-                last_text = line
+                in_quote = bool(_QUOTE.match(line)) or (
+                    in_quote
+                    and not prev_blank
+                    and not stack
+                    and not (_BLOCK_START.match(line) or _HR.match(line) or _MARKER.match(line))
+                )
                 n = len(line) - len(line.lstrip(" "))
                 m = _MARKER.match(line)
                 if m and _HR.match(line):
@@ -231,7 +240,9 @@ class ListNormalizer(Preprocessor):
                         sibling = stack.pop()  # deeper than any outline needs: a sibling instead
                     new_list = sibling is not None and sibling.kind != kind
                     after_quote = bool(out) and out[-1].lstrip().startswith(">")  # ends the quote
-                    after_item_para = not starting and not block_opens_with_marker()
+                    after_item_para = not starting and not block_takes_item_at(
+                        stack[-1].out_col if stack else 0
+                    )
                     if (
                         ((starting and prev_para) or new_list or after_quote or after_item_para)
                         and out
