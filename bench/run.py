@@ -141,7 +141,7 @@ def main() -> int:
     texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.md"))]
     joined.write_text("\n\n".join(texts * 4), encoding="utf-8")
     size_kb = joined.stat().st_size // 1024
-    results[f"cold convert, {size_kb} KB (corpus x4), one run"] = run(
+    results[f"cold convert, {size_kb} KB (corpus x4), first conversion"] = run(
         [*cli, "convert", str(joined), "-o", str(out)]
     )
     results["warm re-render, typical"] = warm_rerender(TYPICAL, reps * 3)
