@@ -44,6 +44,9 @@ def test_folder_converts_good_articles_and_reports_the_bad_one(tmp_path: Path, c
     assert "data:image/png;base64," in (out / "2024" / "img.html").read_text(encoding="utf-8")
     assert f"failed: {blog / '2024' / 'gbk.md'}: cannot decode" in run.err
     assert "3 converted (1 with warnings, 1 warning), 0 unchanged, 1 failed" in run.err
+    # each warning names its article and line, as convert does for one article
+    assert f"warning: {blog / '2024' / 'img.md'}: W19 line 3: " in run.err
+    assert "gone.png" in run.err
     assert "Traceback" not in run.err
 
 

@@ -192,6 +192,9 @@ def convert_folder_command(
     converted = [o for o in outcomes if o.status == "converted"]
     unchanged = sum(1 for o in outcomes if o.status == "unchanged")
     warned = [o for o in converted if o.warnings]
+    for o in warned:  # as `convert` does for one article, each named by its article
+        for warning in o.warnings:
+            click.echo(f"warning: {o.source}: {warning}", err=True)
     for o in failed:
         click.echo(f"failed: {o.source}: {o.error}", err=True)
     warnings = sum(len(o.warnings) for o in converted)
