@@ -6,14 +6,15 @@ kept in tests/artifacts/ to look at."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.browser import chromium
 from tests.conftest import ARTICLES
-from wxformat.article import read_article
-from wxformat.config import load_settings
+from wxformat.article import parse_article, read_article
+from wxformat.config import Settings, load_settings
 from wxformat.pipeline import convert
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -66,3 +67,27 @@ def test_math_sample_looks_right_at_375px() -> None:
         if not f["overflow"]:
             assert abs(f["left"] - f["right"]) < 2, f"display formula off centre: {f}"
     assert (ARTIFACTS / "math-375.png").stat().st_size > 20_000
+
+
+@pytest.mark.browser
+def test_a_slightly_wide_formula_shrinks_to_fit_and_a_very_wide_one_scrolls() -> None:
+    # hello-algo's knapsack recurrence: about 1.4 phone columns wide
+    slightly = r"dp[i, c] = \max(dp[i-1, c], dp[i-1, c - wgt[i-1]] + val[i-1])"
+    very = " + ".join(f"a_{{{k}}} x^{{{k}}}" for k in range(40))
+    text = f"$$\n{slightly}\n$$\n\n$$\n{very}\n$$\n"
+    article = parse_article(text, ARTICLES / "wide.md")
+    page_html = convert(article, Settings(base_dir=ARTICLES)).page()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2)
+        page.set_content(page_html, wait_until="load")
+        m = page.evaluate(MEASURE)
+    assert m["scrollWidth"] <= 375, "the page is wider than the phone"
+    fitted, scrolled = m["display"]
+    # whole and undistorted: inside its block, its height scaled with its width
+    assert not fitted["overflow"] and fitted["left"] >= -1 and fitted["right"] >= -1, fitted
+    view_box = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', page_html)
+    assert view_box is not None
+    aspect = float(view_box.group(2)) / float(view_box.group(1))
+    assert abs(fitted["h"] / fitted["w"] - aspect) < 0.01, (fitted, aspect)
+    assert fitted["w"] > 300, fitted  # it fills the column
+    assert scrolled["overflow"], scrolled  # shrunk it would be unreadable: it scrolls

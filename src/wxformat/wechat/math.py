@@ -30,7 +30,10 @@ class MathError(Exception):
     pass
 
 
-_RENDERER = "ziamath-" + cache.package_version("ziamath") + "-p1-v1"  # what a drawing depends on
+_RENDERER = "ziamath-" + cache.package_version("ziamath") + "-p1-v2"  # what a drawing depends on
+# A phone's article column is about 21 em; a display formula up to 1.4 times that shrinks to
+# fit (text at 72% or more), a wider one scrolls
+SHRINK_TO_FIT_EM = 30.0
 
 
 @lru_cache(maxsize=2048)
@@ -70,12 +73,17 @@ def _draw(tex: str, display: bool) -> str:
     _, min_y, width, height = (float(v) for v in m.groups())
     depth = max(0.0, height + min_y)  # how far the drawing reaches below the baseline
     w, h, d = width / _SIZE, height / _SIZE, depth / _SIZE
-    style = (
-        f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;vertical-align:-{d:.3f}em;"
-        "max-width:none;overflow:visible"
-        if not display
-        else f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;max-width:none"
-    )
+    if not display:
+        style = (
+            f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;vertical-align:-{d:.3f}em;"
+            "max-width:none;overflow:visible"
+        )
+    elif w <= SHRINK_TO_FIT_EM:
+        # a little wider than a phone's column: shrink to fit (height follows the viewBox)
+        # rather than hide the end of the formula behind a scroll nobody sees
+        style = f"display:inline-block;width:{w:.3f}em;max-width:100%;height:auto"
+    else:  # far wider: shrunk it would be unreadable, so it scrolls sideways
+        style = f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;max-width:none"
     svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg, count=2)
     svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
     svg = re.sub(r'fill="(?:black|#000000|#000)"', 'fill="currentColor"', svg)
