@@ -3,9 +3,9 @@
 Writers preview in GitHub-flavoured editors, so an article's lists, quotes, code blocks,
 rules and headings must come out with the same nesting and text. The articles are built
 the way people write them (nested lists at the item's content column, continuation
-paragraphs, fences in items or at column 0 right after one, quotes holding lists, `---`
-with or without a blank line before it), from fixed seeds so a failure is reproducible:
-the message prints the article.
+paragraphs, fences in items or at column 0 right after one, quotes holding lists and
+fences, lazy lines after a quote, `---` with or without a blank line before it), from
+fixed seeds so a failure is reproducible: the message prints the article.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class Writer:
     def words(self) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(1, 3)))
 
-    def items(self, ordered: bool, indent: str = "", fences: bool = True) -> list[str]:
+    def items(self, ordered: bool, indent: str = "") -> list[str]:
         lines: list[str] = []
         for k in range(self.rng.randint(1, 3)):
             marker = f"{k + 1}." if ordered else self.rng.choice("-*")
@@ -38,40 +38,35 @@ class Writer:
             lines.append(f"{indent}{marker} {self.words()}")
             roll = self.rng.random()
             if roll < 0.2 and not indent:
-                lines += self.items(self.rng.random() < 0.5, column, fences)
+                lines += self.items(self.rng.random() < 0.5, column)
             elif roll < 0.3:
                 lines += ["", column + self.words()]
-            elif roll < 0.4 and fences:
+            elif roll < 0.4:
                 lines += [column + "```", column + self.words(), column + "```"]
-            elif roll < 0.45 and fences and not indent:
+            elif roll < 0.45 and not indent:
                 lines += ["```", self.words(), "```"]  # at column 0: ends the list
         return lines
 
-    def block(self) -> tuple[list[str], bool]:
-        """A block's lines, and whether a blank line must follow (a quote's lazy lines are
-        not covered here)."""
+    def block(self) -> list[str]:
         kind = self.rng.choice(["p", "p", "h", "ul", "ol", "quote", "fence", "hr"])
         if kind == "p":
-            return [self.words() for _ in range(self.rng.randint(1, 2))], False
+            return [self.words() for _ in range(self.rng.randint(1, 2))]
         if kind == "h":
-            return ["#" * self.rng.randint(1, 3) + " " + self.words()], False
+            return ["#" * self.rng.randint(1, 3) + " " + self.words()]
         if kind in ("ul", "ol"):
-            return self.items(kind == "ol"), False
+            return self.items(kind == "ol")
         if kind == "quote":
-            inner = self.rng.choice(
-                [[self.words()], self.items(False, fences=False), self.items(True, fences=False)]
-            )
-            return [f"> {line}" if line else ">" for line in inner], True
+            inner = self.rng.choice([[self.words()], self.items(False), self.items(True)])
+            return [f"> {line}" if line else ">" for line in inner]
         if kind == "fence":
-            return ["```", self.words(), "```"], False
-        return ["---"], False
+            return ["```", self.words(), "```"]
+        return ["---"]
 
     def article(self) -> str:
         lines: list[str] = []
         for _ in range(self.rng.randint(2, 5)):
-            block, needs_blank = self.block()
-            lines += block
-            if needs_blank or self.rng.random() < 0.6:
+            lines += self.block()
+            if self.rng.random() < 0.6:  # else the next block follows at once (lazy lines)
                 lines.append("")
         return "\n".join(lines)
 

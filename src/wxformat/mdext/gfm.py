@@ -21,13 +21,17 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from wxformat.mdext.source import INDENTED, fence_closes, segments
+from wxformat.mdext.source import INDENTED, TEXT, Segment, fence_closes, segments
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<[A-Za-z/!?])")
 _QUOTE = re.compile(r"^ {0,3}>")
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+# a quote's line that is no paragraph text: a fence, a heading, a rule, or nothing
+_QUOTE_ENDS_BLOCK = re.compile(
+    r"^(?: {0,3}> ?)+ *(?:`{3,}|~{3,}|#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|$)"
+)
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
@@ -72,6 +76,21 @@ def _join_lines(lines: list[str]) -> str:
         glue = "" if joined and line and _CJK.match(joined[-1]) and _CJK.match(line[0]) else " "
         joined += glue + line
     return joined
+
+
+def _quoted_fences_as_text(lines: list[str]) -> list[Segment]:
+    """segments(), with fences inside quotes left in the text around them: a quote is
+    normalised as a whole (its inside re-read without `> `, fences included), so a fence
+    in a quoted list item stays in its item and does not split the quote."""
+    merged: list[Segment] = []
+    for seg in segments(lines):
+        if seg.fenced and _QUOTE.match(seg.lines[0]):
+            seg = Segment(seg.start, seg.lines, TEXT)
+        if merged and not seg.fenced and merged[-1].kind == TEXT and seg.kind == TEXT:
+            merged[-1] = Segment(merged[-1].start, merged[-1].lines + seg.lines, TEXT)
+        else:
+            merged.append(seg)
+    return merged
 
 
 def _indent(line: str) -> int:
@@ -154,7 +173,7 @@ class ListNormalizer(Preprocessor):
             seen = len(out)
             return opening is not None and 0 <= opening <= indent
 
-        for seg in segments(lines):
+        for seg in _quoted_fences_as_text(lines):
             if seg.kind == INDENTED and not stack:
                 out.extend(seg.lines)
                 prev_blank, prev_para = True, False
@@ -291,6 +310,11 @@ class ListNormalizer(Preprocessor):
                     out.append(line)
                     prev_blank, prev_para = False, False
                     continue
+                if not prev_blank and out and _QUOTE_ENDS_BLOCK.match(out[-1]):
+                    # only a paragraph takes lazy lines: after a quote ending in a fence, a
+                    # heading or a rule, this line starts a block of its own
+                    out.append("")
+                    prev_blank = True
                 if (
                     _HR.match(line)
                     and not prev_blank
