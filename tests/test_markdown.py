@@ -170,6 +170,17 @@ def test_a_setext_underline_makes_the_whole_paragraph_a_heading() -> None:
     assert soup.find("hr") is None
 
 
+def test_only_1_opens_a_sub_list_right_under_an_item_s_text() -> None:
+    # GFM: "2." cannot interrupt a paragraph, in an item as at the top level
+    soup = html_of("* 步骤\n  2. 不是子列表\n* 下一项")
+    assert soup.find("ol") is None
+    assert [" ".join(li.get_text().split()) for li in soup.find_all("li")] == [
+        "步骤 2. 不是子列表",
+        "下一项",
+    ]
+    assert html_of("* 步骤\n  1. 子列表").find("ol") is not None
+
+
 def test_escaped_pipe_in_a_table_cell_is_a_pipe_even_in_code() -> None:
     soup = html_of("| op | meaning |\n|---|---|\n| `a \\| b` | a or b \\| c |")
     cells = [td.get_text() for td in soup.find_all("td")]

@@ -32,6 +32,7 @@ _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _QUOTE_ENDS_BLOCK = re.compile(
     r"^(?: {0,3}> ?)+ *(?:`{3,}|~{3,}|#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|$)"
 )
+_ESCAPE_MARKER = re.compile(r"^( *\d*)([-+*.)])")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
@@ -237,13 +238,16 @@ class ListNormalizer(Preprocessor):
                 m = _MARKER.match(line)
                 if m and _HR.match(line):
                     m = None
-                if m and not stack and not prev_blank and prev_para:
+                if m and not prev_blank and prev_para and (not stack or n >= stack[-1].src_col):
                     # GFM: only a bullet or an ordered list starting at 1 interrupts a paragraph
+                    # (the article's, or an item's when the marker would open a sub-list)
                     marker = m.group("marker")
                     if not m.group("rest").strip() or (
                         marker[0].isdigit() and int(marker[:-1]) != 1
                     ):
                         m = None
+                        if stack:  # Python-Markdown would nest it anyway: escape the marker
+                            line = _ESCAPE_MARKER.sub(r"\1\\\2", line, count=1)
                 if m and stack and n >= stack[-1].src_col + 4:
                     m = None  # indented code inside an item, not a sub-list
                 if m and not stack and n > 3 and prev_blank:
