@@ -136,7 +136,8 @@ def main() -> int:
     results["cold convert, largest (64 KB)"] = median_of(
         [*cli, "convert", str(LARGEST), "-o", str(out)], reps
     )
-    # a long article, to catch work that grows faster than the text: the corpus four times (under the 2 MB cap)
+    # a long article, to catch work that grows faster than the text:
+    # the corpus four times (under the 2 MB cap)
     joined = Path(tempfile.mkdtemp()) / "joined.md"
     texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.md"))]
     joined.write_text("\n\n".join(texts * 4), encoding="utf-8")
@@ -165,7 +166,8 @@ def main() -> int:
         f"Python {platform.python_version()}, {platform.system()}"
     )
     print(f"wxformat benchmark ({'quick' if args.quick else 'full'}; {machine})")
-    print(f"{'measure':44} {'result':>10} {'budget':>8}  ok")
+    width = max(len(name) for name in {**results, **stages})
+    print(f"{'measure':{width}} {'result':>10} {'budget':>8}  ok")
     missed = []
     for name, value in {**results, **stages}.items():
         budget = BUDGETS.get(name)
@@ -179,7 +181,7 @@ def main() -> int:
         ok = "" if budget is None else ("yes" if value <= budget else "NO")
         if ok == "NO":
             missed.append(name)
-        print(f"{name:44} {shown:>10} {limit:>8}  {ok}")
+        print(f"{name:{width}} {shown:>10} {limit:>8}  {ok}")
     report = {
         "machine": machine,
         "quick": args.quick,
