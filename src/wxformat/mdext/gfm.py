@@ -88,7 +88,7 @@ def _quoted_fences_as_text(lines: list[str]) -> list[Segment]:
         if seg.fenced and _QUOTE.match(seg.lines[0]):
             seg = Segment(seg.start, seg.lines, TEXT)
         if merged and not seg.fenced and merged[-1].kind == TEXT and seg.kind == TEXT:
-            merged[-1] = Segment(merged[-1].start, merged[-1].lines + seg.lines, TEXT)
+            merged[-1].lines.extend(seg.lines)  # in place: thousands of fences stay linear
         else:
             merged.append(seg)
     return merged
