@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -34,9 +35,18 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(dist.glob("wxformat-*.whl"))
     env_dir = tmp_path / "venv"
-    # dependencies come from this interpreter's site-packages; wxformat itself only from the wheel
-    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    # dependencies come from the site-packages of the interpreter running the tests (a venv
+    # or not), as plain path entries: its .pth files, such as an editable wxformat's, are
+    # not run, so wxformat itself comes only from the wheel
+    own_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(own_site) / "outer-site-packages.pth").write_text("\n".join(sorted(outer)) + "\n")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
         capture_output=True,
