@@ -81,3 +81,41 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     html = (elsewhere / "post.html").read_text(encoding="utf-8")
     assert "你好" in html and "border-bottom" in html
+
+
+def test_every_package_the_code_imports_is_a_declared_dependency() -> None:
+    # a package present on the developer's machine for other reasons would otherwise go
+    # unnoticed until a user's fresh install fails (as watchfiles once did for preview)
+    import ast
+    import importlib.metadata
+    import re
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    declared = {
+        canonical(re.split(r"[<>=;\s\[]", dep, maxsplit=1)[0]) for dep in project["dependencies"]
+    }
+    distributions = importlib.metadata.packages_distributions()
+    imported: set[str] = set()
+    for path in (ROOT / "src" / "wxformat").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = sorted(imported - set(sys.stdlib_module_names) - {"wxformat", "tomli"})
+    assert "bs4" in third_party and "watchfiles" in third_party  # the scan sees imports
+    undeclared = [
+        module
+        for module in third_party
+        if not any(canonical(d) in declared for d in distributions.get(module, []))
+    ]
+    assert not undeclared, f"imported but not in pyproject dependencies: {undeclared}"
