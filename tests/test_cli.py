@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +62,20 @@ def test_output_file_is_written_and_input_untouched(
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert article.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_output_file_has_the_usual_permissions(cli: Cli, article: Path, tmp_path: Path) -> None:
+    out = tmp_path / "post.html"
+    old_mask = os.umask(0o022)
+    try:
+        assert cli("convert", str(article), "-o", str(out)).code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not the temp file's private 0600
+        out.chmod(0o640)  # a mode the user chose is kept when the file is rewritten
+        assert cli("convert", str(article), "-o", str(out)).code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old_mask)
 
 
 def test_warnings_go_to_stderr_never_into_html(cli: Cli, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -91,6 +92,9 @@ def write_atomically(path: Path, text: str) -> None:
             f"cannot write to {folder}: {exc.strerror}", "choose another -o path"
         ) from None
     try:
+        # mkstemp makes the file private (0600); the output should be like any file the
+        # user writes: the mode of the file it replaces, else what the umask allows
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -99,6 +103,15 @@ def write_atomically(path: Path, text: str) -> None:
         raise OutputError(
             f"cannot write {path}: {exc.strerror}", "choose another -o path"
         ) from None
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def same_file(a: Path, b: Path) -> bool:
