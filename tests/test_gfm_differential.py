@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from wxformat.render import render_markdown
 
 WORDS = ["alpha", "beta", "中文", "测试", "gamma", "**粗体**", "`code`"]
-SEEDS = range(12)
-ARTICLES_PER_SEED = 40
+SEEDS = range(20)
+ARTICLES_PER_SEED = 100
 
 
 class Writer:

@@ -79,6 +79,15 @@ def _join_lines(lines: list[str]) -> str:
     return joined
 
 
+def _interrupts_paragraph(line: str) -> bool:
+    """GFM: a bullet or a `1.` item with content may start right under a paragraph."""
+    m = _MARKER.match(line)
+    if not m or _HR.match(line) or not m.group("rest").strip() or _indent(line) > 3:
+        return False
+    marker = m.group("marker")
+    return not marker[0].isdigit() or int(marker[:-1]) == 1
+
+
 def _quoted_fences_as_text(lines: list[str]) -> list[Segment]:
     """segments(), with fences inside quotes left in the text around them: a quote is
     normalised as a whole (its inside re-read without `> `, fences included), so a fence
@@ -220,6 +229,8 @@ class ListNormalizer(Preprocessor):
                         # lists inside a quote: normalise its inside the same way
                         if prev_blank and in_quote:
                             out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
+                        elif in_quote and _interrupts_paragraph(inner[0]):
+                            out.append(">")  # after a lazy line: the list starts a new block
                         out.extend(f"> {x}" if x.strip() else ">" for x in self.run(inner))
                         in_quote = True
                         quoted_until = end
