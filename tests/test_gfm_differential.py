@@ -4,7 +4,8 @@ Writers preview in GitHub-flavoured editors, so an article's lists, quotes, code
 rules and headings must come out with the same nesting and text. The articles are built
 the way people write them (nested lists at the item's content column, continuation
 paragraphs, fences in items or at column 0 right after one, quotes holding lists and
-fences, lazy lines after a quote, `---` with or without a blank line before it), from
+fences, lazy lines after a quote, `---` with or without a blank line before it, setext
+headings, tables that end at the next block or take pipe-less rows), from
 fixed seeds so a failure is reproducible: the message prints the article.
 """
 
@@ -48,7 +49,9 @@ class Writer:
         return lines
 
     def block(self) -> list[str]:
-        kind = self.rng.choice(["p", "p", "h", "ul", "ol", "quote", "fence", "hr"])
+        kind = self.rng.choice(
+            ["p", "p", "h", "ul", "ol", "quote", "fence", "hr", "table", "setext"]
+        )
         if kind == "p":
             return [self.words() for _ in range(self.rng.randint(1, 2))]
         if kind == "h":
@@ -58,14 +61,30 @@ class Writer:
         if kind == "quote":
             inner = self.rng.choice([[self.words()], self.items(False), self.items(True)])
             return [f"> {line}" if line else ">" for line in inner]
+        if kind == "table":  # with and without outer pipes; rows may lack pipes (GFM)
+            if self.rng.random() < 0.5:
+                rows = [f"| {self.words()} | {self.words()} |" for _ in range(2)]
+                return ["| a | b |", "|---|:-:|", *rows]
+            return ["a | b", "--- | ---", f"{self.words()} | {self.words()}", self.words()]
+        if kind == "setext":
+            return [self.words() for _ in range(self.rng.randint(1, 2))] + [
+                self.rng.choice(["===", "---"])
+            ]
         if kind == "fence":
             return ["```", self.words(), "```"]
         return ["---"]
 
     def article(self) -> str:
         lines: list[str] = []
+        previous = ""
         for _ in range(self.rng.randint(2, 5)):
-            lines += self.block()
+            block = self.block()
+            table = len(block) > 1 and "|" in block[1]
+            if table and (previous == "table" or (lines and lines[-1])):
+                # not covered: a table straight after a table, or as a lazy line of a quote
+                lines.append("")
+            lines += block
+            previous = "table" if table else ""
             if self.rng.random() < 0.6:  # else the next block follows at once (lazy lines)
                 lines.append("")
         return "\n".join(lines)
@@ -78,7 +97,8 @@ def structure(html: str) -> list[tuple[str, int, str]]:
     for separator in soup.find_all(class_="wx-break"):
         separator.decompose()
     found = []
-    for tag in soup.find_all(["li", "h1", "h2", "h3", "blockquote", "pre", "hr", "p", "ul", "ol"]):
+    kinds = ["li", "h1", "h2", "h3", "blockquote", "pre", "hr", "p", "ul", "ol", "th", "td"]
+    for tag in soup.find_all(kinds):
         if tag.name == "p" and tag.find_parent(["li", "blockquote"]):
             continue  # tight and loose lists differ only in these
         depth = len(tag.find_parents(["ul", "ol", "blockquote", "li"]))

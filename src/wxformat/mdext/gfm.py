@@ -33,6 +33,10 @@ _QUOTE_ENDS_BLOCK = re.compile(
     r"^(?: {0,3}> ?)+ *(?:`{3,}|~{3,}|#{1,6}(?:[ \t]|$)|(?:[-*_][ \t]*){3,}$|$)"
 )
 _ESCAPE_MARKER = re.compile(r"^( *\d*)([-+*.)])")
+_ENDS_TABLE = re.compile(
+    r"^(?: {0,3}(?:>|#{1,6}(?:[ \t]|$)|<[A-Za-z/!?]|(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)"
+    r"|(?:[-*_][ \t]*){3,}$)| {4,}\S)"
+)
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
@@ -60,6 +64,7 @@ def _paragraph_start(out: list[str]) -> int:
             or _MARKER.match(line)
             or _BLOCK_START.match(line)
             or _HR.match(line)
+            or _SETEXT.match(line)  # the underline of a heading above
             or "|" in line
         ):
             break
@@ -163,6 +168,7 @@ class ListNormalizer(Preprocessor):
         prev_blank = True
         prev_para = False  # the previous line is prose that a list could interrupt
         in_quote = False  # the last non-blank line was in a quote (quoted, or a lazy line)
+        in_table = False  # inside a top-level table: every line is a row until a block starts
         # Python-Markdown reads blocks between blank lines; a block that opens with a marker
         # is a list and takes more items at that indent or deeper, but one that opens with an
         # item's indented paragraph (or a deeper list) would swallow the next item as text.
@@ -213,8 +219,17 @@ class ListNormalizer(Preprocessor):
                     continue
                 if not line.strip():
                     out.append("")
-                    prev_blank, prev_para = True, False
+                    prev_blank, prev_para, in_table = True, False, False
                     continue
+                if in_table:
+                    if not _ENDS_TABLE.match(line):
+                        out.append(line)  # a row, even without a pipe (GFM)
+                        prev_blank, prev_para = False, False
+                        continue
+                    # a heading, quote, rule, list item, HTML or code ends the table;
+                    # Python-Markdown would read it as one more row
+                    out.append("")
+                    prev_blank, prev_para, in_table = True, False, False
                 if stack and _QUOTE.match(line) and _indent(line) < stack[-1].src_col:
                     stack.clear()  # a quote at a lesser indent ends the list (no lazy line)
                     if out and out[-1].strip():
@@ -239,6 +254,7 @@ class ListNormalizer(Preprocessor):
                 if prev_blank and not stack and _QUOTE.match(line) and in_quote:
                     # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
                     out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
+                was_in_quote = in_quote and not prev_blank
                 in_quote = bool(_QUOTE.match(line)) or (
                     in_quote
                     and not prev_blank
@@ -273,7 +289,7 @@ class ListNormalizer(Preprocessor):
                     if len(stack) >= MAX_LIST_DEPTH:
                         sibling = stack.pop()  # deeper than any outline needs: a sibling instead
                     new_list = sibling is not None and sibling.kind != kind
-                    after_quote = bool(out) and out[-1].lstrip().startswith(">")  # ends the quote
+                    after_quote = was_in_quote  # an item ends the quote, even after lazy lines
                     after_item_para = not starting and not block_takes_item_at(
                         stack[-1].out_col if stack else 0
                     )
@@ -316,8 +332,12 @@ class ListNormalizer(Preprocessor):
                     out.append(" " * (item.out_col + max(0, n - item.src_col)) + line.lstrip(" "))
                     prev_blank, prev_para = False, True
                     continue
-                if _is_table_start(seg.lines, i) and not prev_blank and out and "|" not in out[-1]:
-                    out.append("")
+                if _is_table_start(seg.lines, i):
+                    if not prev_blank and out and "|" not in out[-1]:
+                        out.append("")
+                    out.append(line)
+                    prev_blank, prev_para, in_table = False, False, True
+                    continue
                 para_start = _paragraph_start(out) if prev_para and _SETEXT.match(line) else -1
                 if 0 <= para_start < len(out) - 1:
                     # GFM underlines the whole paragraph; Python-Markdown only its last line
@@ -340,8 +360,10 @@ class ListNormalizer(Preprocessor):
                     # as is, Python-Markdown would make a heading of the line above
                     out.append("")
                 out.append(line)
+                # a setext underline closes its heading: the next line starts afresh
+                underline = prev_para and _SETEXT.match(line)
                 prev_blank = False
-                prev_para = not _BLOCK_START.match(line) and not _HR.match(line)
+                prev_para = not (_BLOCK_START.match(line) or _HR.match(line) or underline)
         return out
 
 
