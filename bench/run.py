@@ -82,6 +82,30 @@ def peak_mb(cmd: list[str]) -> float:
     return int(out.stdout.strip()) / 1024  # ru_maxrss is in KB on Linux
 
 
+# Shapes that made the Markdown stage quadratic once (each block re-joined per heading, each
+# quote line re-scanning its quote): times that grow 4x from 20,000 to 40,000 lines are back
+SHAPES = {
+    "headings": "# 标题\n",
+    "quote lines": "> 引用\n",
+    "setext headings": "标题\n===\n",
+    "list items": "- 列表\n",
+    "table rows": "| a | b |\n",
+}
+
+
+def shape_times() -> dict[str, float]:
+    from wxformat.render import render_markdown
+
+    times = {}
+    for name, unit in SHAPES.items():
+        for lines in (20_000, 40_000):
+            text = ("| a | b |\n|---|---|\n" if "|" in unit else "") + unit * lines
+            start = time.perf_counter()
+            render_markdown(text)
+            times[f"Markdown stage, {lines:,} {name}"] = time.perf_counter() - start
+    return times
+
+
 def stage_times(path: Path, reps: int) -> dict[str, float]:
     from wxformat.article import read_article
     from wxformat.config import load_settings
@@ -160,6 +184,7 @@ def main() -> int:
     run([*cli, "convert", str(batch), "-o", str(batch / "out2")])
     results["200-article batch, wall time"] = time.perf_counter() - start
     stages = {f"stage: {k}": v for k, v in stage_times(TYPICAL, reps).items()}
+    results.update(shape_times())
 
     machine = (
         f"{platform.machine()}, {os.cpu_count()} cores, "

@@ -214,6 +214,7 @@ class ListNormalizer(Preprocessor):
                 prev_blank, prev_para = True, False
                 continue
             quoted_until = -1
+            plain_quote_until = -1  # a quote already looked at: no lists inside, go line by line
             for i, line in enumerate(seg.lines):
                 if i <= quoted_until:
                     continue
@@ -235,11 +236,12 @@ class ListNormalizer(Preprocessor):
                     if out and out[-1].strip():
                         out.append("")
                     prev_blank, prev_para = True, False
-                if not stack and _QUOTE.match(line):
+                if not stack and i > plain_quote_until and _QUOTE.match(line):
                     end = i
                     while end + 1 < len(seg.lines) and _QUOTE.match(seg.lines[end + 1]):
                         end += 1
                     inner = [_QUOTE_PREFIX.sub("", x, count=1) for x in seg.lines[i : end + 1]]
+                    plain_quote_until = end
                     if any(_MARKER.match(x) for x in inner):
                         # lists inside a quote: normalise its inside the same way
                         if prev_blank and in_quote:
@@ -360,8 +362,12 @@ class ListNormalizer(Preprocessor):
                     # as is, Python-Markdown would make a heading of the line above
                     out.append("")
                 out.append(line)
-                # a setext underline closes its heading: the next line starts afresh
+                # a heading is a block of its own: Python-Markdown re-joins the rest of a
+                # block for every heading in it (quadratic), and after a setext underline
+                # the next line starts afresh
                 underline = prev_para and _SETEXT.match(line)
+                if underline or _ATX.match(line):
+                    out.append("")
                 prev_blank = False
                 prev_para = not (_BLOCK_START.match(line) or _HR.match(line) or underline)
         return out
