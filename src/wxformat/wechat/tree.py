@@ -35,12 +35,16 @@ def _walk(root: Tag) -> Iterator[Tag]:
 def tags(root: Tag, *names: str, cls: str | tuple[str, ...] = ()) -> list[Tag]:
     """Descendant elements with one of these names (any name if none) and, if given, one of
     these classes."""
+    if not names and not cls:
+        return [node for node in root.descendants if isinstance(node, Tag)]
     wanted = frozenset(names)
     want_cls = (cls,) if isinstance(cls, str) else cls
     return [
-        tag
-        for tag in _walk(root)
-        if (not wanted or tag.name in wanted) and (not want_cls or has_class(tag, *want_cls))
+        node
+        for node in root.descendants
+        if isinstance(node, Tag)
+        and (not wanted or node.name in wanted)
+        and (not want_cls or has_class(node, *want_cls))
     ]
 
 
