@@ -25,6 +25,7 @@ from bs4.element import Tag
 
 from wxformat import cache
 from wxformat.wechat.cleanup import parse_declarations
+from wxformat.wechat.tree import classes as classes_of
 from wxformat.wechat.tree import tags
 
 _VAR = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\))?[^()]*))?\)")
@@ -164,17 +165,11 @@ def _matcher(selector: str) -> Any:
     return Chain(tuple(compounds), tuple(child))
 
 
-def _classes(tag: Tag) -> list[str]:
-    value: Any = tag.get("class") or []
-    # fixers set class as a string ("wx-li wx-li-1"); the parser gives a list
-    return value.split() if isinstance(value, str) else list(value)
-
-
 def _fits(compound: Compound, tag: Tag, classes: list[str] | None = None) -> bool:
     name, needed = compound
     if name and tag.name != name:
         return False
-    return not needed or needed.issubset(classes if classes is not None else _classes(tag))
+    return not needed or needed.issubset(classes if classes is not None else classes_of(tag))
 
 
 @lru_cache(maxsize=32)
@@ -226,7 +221,7 @@ def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str
     for tag in tags(soup):
         if tag.name in _SVG_INSIDE or (tag.name == "svg" and not index.by_tag.get("svg")):
             continue  # drawings carry their own attributes; no theme rule reaches inside
-        classes = _classes(tag)
+        classes = classes_of(tag)
         candidates = [*index.by_tag.get(tag.name, ()), *index.universal]
         for cls in classes:
             candidates.extend(index.by_class.get(cls, ()))
