@@ -10,6 +10,7 @@ between two CJK characters).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bs4.element import NavigableString, Tag
 
@@ -63,6 +64,7 @@ def _box_sides(value: str) -> list[str] | None:
     return [top, right, bottom, left]
 
 
+@lru_cache(maxsize=8192)  # pure; an article repeats a few hundred styles many times
 def clean_style(style: str) -> str:
     """One element's inline CSS made safe for WeChat (W8, W9, W11, W12, W13)."""
     out: list[tuple[str, str]] = []
