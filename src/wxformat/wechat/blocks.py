@@ -4,10 +4,10 @@ titled section, and every block gets the class hook its theme rule needs."""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import children, first, tags
+from wxformat.wechat.tree import children, first, has_class, tags
 
 ALIGN = {"center", "left", "right", "justify"}
 
@@ -60,10 +60,16 @@ def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
 
 def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
     """W3: section is the block wrapper WeChat keeps; div, details and center become it."""
-    for separator in tags(soup, "section", cls="wx-break"):
-        separator.decompose()
-    footnotes = first(soup, "div", cls="footnote")
+    # one walk for every element this touches (each walk is a pass over the whole article)
+    found: dict[str, list[Tag]] = {name: [] for name in _CONTAINER_WORK}
+    for node in tags(soup, *_CONTAINER_WORK):
+        found[str(node.name)].append(node)
+    for separator in found["section"]:
+        if has_class(separator, "wx-break"):
+            separator.decompose()
+    footnotes = next((d for d in found["div"] if has_class(d, "footnote")), None)
     if footnotes is not None:
+        found["div"].remove(footnotes)
         footnotes.name = "section"
         footnotes["class"] = "wx-footnotes"
         rule = next(iter(children(footnotes, "hr")), None)
@@ -75,7 +81,7 @@ def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
         else:
             footnotes.insert(0, title)
     for name in ("div", "details", "center", "dl", "figure"):
-        for node in tags(soup, name):
+        for node in found[name]:
             if name == "figure":
                 if not node.get("class"):
                     node["class"] = "wx-figure"
@@ -85,26 +91,33 @@ def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
             if align in ALIGN:
                 node["style"] = f"text-align:{align}"
                 del node["align"]
-    for summary in tags(soup, "summary"):
+    for summary in found["summary"]:
         summary.name = "p"
         summary["class"] = "wx-summary"
-    for name, new in (("dt", "p"), ("dd", "p")):
-        for node in tags(soup, name):
-            node.name = new
+    for name in ("dt", "dd"):
+        for node in found[name]:
+            node.name = "p"
             node["class"] = f"wx-{name}"
-    for p in tags(soup, "p"):
+    paragraphs = found["p"] + found["summary"] + found["dt"] + found["dd"]
+    for p in paragraphs:
         align = str(p.get("align") or "").lower()
         if align in ALIGN:
             p["style"] = f"text-align:{align}"
         if p.has_attr("align"):
             del p["align"]
-    for font in tags(soup, "font"):
+    for font in found["font"]:
         color = str(font.get("color") or "")
         font.name = "span"
         font.attrs = {"style": f"color:{color}"} if color.startswith("#") or color.isalpha() else {}
-    for p in tags(soup, "p"):
+    for p in paragraphs:
         if not p.get_text(strip=True) and first(p, "img", "svg", "br", "code") is None:
             p.decompose()
-    for code in tags(soup, "code"):
+    for code in found["code"]:
         if not code.get("class"):
             code["class"] = "wx-inline-code"
+
+
+_CONTAINER_WORK = (
+    "section", "div", "details", "center", "dl", "figure", "summary", "dt", "dd", "p", "font",
+    "code",
+)  # fmt: skip
