@@ -84,13 +84,17 @@ def _join_lines(lines: list[str]) -> str:
     return joined
 
 
-def _interrupts_paragraph(line: str) -> bool:
-    """GFM: a bullet or a `1.` item with content may start right under a paragraph."""
-    m = _MARKER.match(line)
-    if not m or _HR.match(line) or not m.group("rest").strip() or _indent(line) > 3:
-        return False
+def _may_interrupt(m: re.Match[str]) -> bool:
+    """GFM: only a bullet or a `1.` item with content may start right under a paragraph."""
     marker = m.group("marker")
-    return not marker[0].isdigit() or int(marker[:-1]) == 1
+    has_content = bool(m.group("rest").strip())
+    return has_content and (not marker[0].isdigit() or int(marker[:-1]) == 1)
+
+
+def _interrupts_paragraph(line: str) -> bool:
+    """Whether a top-level line starts a list right under a paragraph."""
+    m = _MARKER.match(line)
+    return m is not None and not _HR.match(line) and _indent(line) <= 3 and _may_interrupt(m)
 
 
 def _quoted_fences_as_text(lines: list[str]) -> list[Segment]:
@@ -195,7 +199,7 @@ class ListNormalizer(Preprocessor):
                 prev_blank, prev_para = True, False
                 continue
             if seg.fenced:
-                n = len(seg.lines[0]) - len(seg.lines[0].lstrip(" "))
+                n = _indent(seg.lines[0])
                 while stack and n < stack[-1].src_col:
                     stack.pop()  # a fence is never a lazy line: less indented, it ends the item
                 # a fence is a block of its own: blank lines around it keep the text apart
@@ -204,7 +208,7 @@ class ListNormalizer(Preprocessor):
                 if stack:
                     item = stack[-1]
                     for line in seg.lines:
-                        k = len(line) - len(line.lstrip(" "))
+                        k = _indent(line)
                         out.append(
                             " " * (item.out_col + max(0, k - item.src_col)) + line.lstrip(" ")
                         )
@@ -263,20 +267,15 @@ class ListNormalizer(Preprocessor):
                     and not stack
                     and not (_BLOCK_START.match(line) or _HR.match(line) or _MARKER.match(line))
                 )
-                n = len(line) - len(line.lstrip(" "))
+                n = _indent(line)
                 m = _MARKER.match(line)
                 if m and _HR.match(line):
                     m = None
-                if m and not prev_blank and prev_para and (not stack or n >= stack[-1].src_col):
-                    # GFM: only a bullet or an ordered list starting at 1 interrupts a paragraph
-                    # (the article's, or an item's when the marker would open a sub-list)
-                    marker = m.group("marker")
-                    if not m.group("rest").strip() or (
-                        marker[0].isdigit() and int(marker[:-1]) != 1
-                    ):
-                        m = None
-                        if stack:  # Python-Markdown would nest it anyway: escape the marker
-                            line = _ESCAPE_MARKER.sub(r"\1\\\2", line, count=1)
+                opens_list = not stack or n >= stack[-1].src_col  # or a sub-list of the item
+                if m and not prev_blank and prev_para and opens_list and not _may_interrupt(m):
+                    m = None
+                    if stack:  # Python-Markdown would nest it anyway: escape the marker
+                        line = _ESCAPE_MARKER.sub(r"\1\\\2", line, count=1)
                 if m and stack and n >= stack[-1].src_col + 4:
                     m = None  # indented code inside an item, not a sub-list
                 if m and not stack and n > 3 and prev_blank:
