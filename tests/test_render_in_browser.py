@@ -22,6 +22,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 MEASURE = """() => {
   const out = {scrollWidth: document.documentElement.scrollWidth, inline: [], display: [], cjk: 0};
   for (const svg of document.querySelectorAll('span > svg')) {
+    if (getComputedStyle(svg).display === 'block') continue;  // a list bullet, not a formula
     const box = svg.getBoundingClientRect();
     const parent = svg.closest('p, li, td');
     const size = parseFloat(getComputedStyle(parent).fontSize);

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup, Tag
 
 from wxformat import cache
 from wxformat.errors import ThemeError
+from wxformat.wechat import darkmode
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.tree import become, first, tags
 
@@ -36,7 +37,8 @@ LANGUAGE_ALIASES = {
     "text": "text", "mysql": "mysql", "sql": "sql", "jsonc": "json", "proto": "protobuf",
     "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
 }  # fmt: skip
-_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v1"
+# v2: token colours made readable in light and in WeChat's dark mode (W21, darkmode.readable)
+_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v2-darkmode"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
 # Code themes offered to users: our names -> Pygments styles
 CODE_THEMES = {
@@ -98,7 +100,8 @@ def _token_css(style: StyleMeta, ttype: _TokenType) -> str:
     info = style.style_for_token(ttype)
     css = []
     if info["color"]:
-        css.append(f"color:#{info['color']}")
+        color = _readable("#" + str(info["color"]), _background(style))
+        css.append(f"color:{color}")
     if info["bold"]:
         css.append("font-weight:bold")
     if info["italic"]:
@@ -130,7 +133,8 @@ def block_colors(theme: str) -> tuple[str, str]:
         background, text = cached.split("|")
         return background, text
     style = code_style(theme)  # raises ThemeError for an unknown theme: nothing cached
-    background, text = _background(style), f"#{_text_color(style)}"
+    background = _background(style)
+    text = _readable(f"#{_text_color(style)}", background)
     cache.put(cache_key, f"{background}|{text}")
     return background, text
 
@@ -189,8 +193,9 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
         if ctx.line_numbers:
             width = len(str(len(lines)))
             numbers = [str(i + 1).rjust(width).replace(" ", "&nbsp;") for i in range(len(lines))]
+            lineno = line_number_color(ctx.code_theme)
             lines = [
-                f'<span class="wx-lineno">{n}&nbsp;&nbsp;</span>{line}'
+                f'<span class="wx-lineno" style="color:{lineno}">{n}&nbsp;&nbsp;</span>{line}'
                 for n, line in zip(numbers, lines, strict=True)
             ]
         body = "<br>".join(lines)
@@ -215,7 +220,26 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def _background(style: StyleMeta) -> str:
-    return str(getattr(style, "background_color", None) or "#f6f8fa")
+    """The code theme's background, kept pale enough for dark mode to invert it (W21)."""
+    written = str(getattr(style, "background_color", None) or "#f6f8fa")
+    color = darkmode.parse_color(written)
+    return written if color is None else darkmode.css(darkmode.surviving_background(color))
+
+
+@lru_cache(maxsize=1024)
+def _readable(color: str, background: str) -> str:
+    """A token colour that reads at 4.5:1 (and a little more, for rounding) on the code
+    background in light and dark mode."""
+    fg, bg = darkmode.parse_color(color), darkmode.parse_color(background)
+    if fg is None or bg is None:
+        return color
+    return darkmode.css(darkmode.readable(fg, bg, 4.6))
+
+
+def line_number_color(theme: str) -> str:
+    """Line numbers: a grey that still reads on the code theme's background."""
+    background, _ = block_colors(theme)
+    return _readable("#8b949e", background)
 
 
 def _text_color(style: StyleMeta) -> str:

@@ -4,8 +4,11 @@ marker of their depth), because WeChat loses deeper nesting and sometimes the bu
 
 Markers are drawn, not typed, so an item's text is exactly the writer's text (copying an
 item, or WeChat wrapping it in `<p>`, cannot separate a typed "1." from its item): bullets
-are small CSS shapes (an empty span the theme styles), numbers are the digits drawn as SVG
-outlines of DejaVu Sans in `currentColor`. Footnotes keep their typed `[n]`.
+are small SVG shapes in `currentColor` inside a span the theme sizes, shapes (its
+border-radius clips the disc) and colours, so WeChat's dark mode recolours them with the text
+(W21; a background-coloured box would keep its light-mode colour); numbers are the digits
+drawn as SVG outlines of DejaVu Sans in `currentColor`, in a column as wide as the list's
+widest number so the items' text lines up. Footnotes keep their typed `[n]`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 from wxformat.wechat.tree import ancestor, children, first, tags
 
 MAX_DEPTH = 2
+NUMBER_COLUMN_EM = 1.5  # the themes' column for "1." to "9."; wider numbers widen it
+NUMBER_GAP_EM = 0.55  # space between a number and its text, as "9." has in that column
+# a filled square (the span's border-radius makes it a disc), a ring, a small square
+BULLET_SHAPES = {
+    1: '<rect width="6" height="6"/>',
+    2: '<circle cx="3" cy="3" r="2.4" fill="none" stroke="currentColor" stroke-width="1.2"/>',
+    3: '<rect width="6" height="6"/>',
+}
 
 
 def _shift(path: str, dx: float) -> str:
@@ -32,6 +43,19 @@ def _shift(path: str, dx: float) -> str:
         out.append(f"{float(token) + dx:.3f}".rstrip("0").rstrip(".") if is_x else token)
         is_x = not is_x
     return " ".join(out)
+
+
+def bullet_svg(level: int) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 6 6" fill="currentColor" '
+        'style="display:block;width:100%;height:100%;max-width:none">'
+        f"{BULLET_SHAPES[min(level, 3)]}</svg>"
+    )
+
+
+def label_width(label: str) -> float:
+    """How wide a drawn label is, in em."""
+    return sum(GLYPHS[char][0] for char in label) / SIZE
 
 
 @lru_cache(maxsize=512)
@@ -105,6 +129,7 @@ def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) ->
         return marker
     if number == "bullet" or (number is None and lst.name == "ul"):
         marker["class"] = f"wx-marker wx-bullet wx-bullet-{min(level, 3)}"
+        marker.extend(parse_fragment(bullet_svg(level), reuse=True))
         return marker
     value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
     marker["class"] = "wx-marker wx-number"
@@ -112,12 +137,29 @@ def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) ->
     return marker
 
 
+def _number_column(lst: Tag, items: list[Tag]) -> str | None:
+    """The marker column's width for a list whose widest number is wider than the themes'
+    column (10 and up), so every item's text starts at the same place."""
+    start = int(str(lst.get("start") or 1))
+    labels = [
+        f"{item.get('data-number') or start + index}."
+        for index, item in enumerate(items)
+        if item.get("data-number") != "bullet" and (lst.name == "ol" or item.get("data-number"))
+    ]
+    widest = max((label_width(label) for label in labels), default=0.0)
+    if widest + NUMBER_GAP_EM <= NUMBER_COLUMN_EM:
+        return None
+    return f"{widest + NUMBER_GAP_EM:.2f}em"
+
+
 def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
     _flatten_deep_lists(soup, ctx)
     for lst in tags(soup, "ul", "ol"):
         depth = _depth(lst)
         lst["class"] = f"wx-list wx-list-{depth}"
-        for index, item in enumerate(children(lst, "li")):
+        items = children(lst, "li")
+        column = _number_column(lst, items)
+        for index, item in enumerate(items):
             level = int(str(item.get("data-level") or depth))
             task = first(item, cls=("wx-task", "wx-task-done"))
             is_task = task is not None and ancestor(task, "li") is item
@@ -137,6 +179,8 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
             for child in list(item.contents):
                 content.append(child.extract())
             if marker is not None:
+                if column and "wx-number" in marker["class"]:
+                    marker["style"] = f"min-width:{column}"
                 body.append(marker)
             body.append(content)
             item.append(body)

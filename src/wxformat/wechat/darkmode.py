@@ -1,0 +1,594 @@
+"""WeChat's dark mode (W21), computed: our own Python port of the colour rules of
+mp-darkmode 1.2.1 (wechatjs/mp-darkmode, documented in its doc/cn/principle.md and
+src/modules/sdk.js), the algorithm the WeChat app runs on every article.
+
+The algorithm walks the article's elements in document order and rewrites the colours it
+finds in their inline styles against a #191919 page:
+
+- a background colour goes first: a grey (saturation 0) lighter than 40% lightness, or any
+  colour whose perceived brightness is over 250, has its lightness inverted; any other
+  colour brighter than 190 is dimmed to 190; one darker than 22% lightness is raised to 22%.
+  Alpha is kept, so a translucent tint stays a translucent tint.
+- a text or border colour is then compared, by perceived brightness, with the background
+  behind it (borders always with the page): far enough apart (65) it stays; too close, a
+  dark colour of HSL lightness up to 40% has its lightness mirrored (l -> 90 - l), others
+  are scaled to a brightness 65 away from the background; on the bare page, anything far
+  brighter than #a3a3a3 is scaled down to it.
+- an element with a background but no colour of its own gets the colour it inherited,
+  converted against its new background; SVG fill and stroke are left alone.
+
+`darken` gives the article as WeChat shows it in dark mode (the preview's dark toggle and
+the gallery's dark screenshots); `contrast_runs` gives every run of text and every drawn
+mark with its colours in light and dark mode, for `check` (W23). The agreement test
+(tests/test_darkmode.py) runs the real mp-darkmode in Chromium beside this port.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tinycss2
+import tinycss2.color3
+from bs4.element import NavigableString, Tag
+
+RGBA = tuple[float, float, float, float]  # r, g, b in 0..255 (unrounded), alpha in 0..1
+
+# mp-darkmode's constants (src/modules/constant.js)
+LIGHT_TEXT = (25.0, 25.0, 25.0, 1.0)  # #191919: the reading view's text colour in light mode
+LIGHT_PAGE = (255.0, 255.0, 255.0, 1.0)
+DARK_TEXT = (163.0, 163.0, 163.0, 1.0)  # #a3a3a3
+DARK_PAGE = (25.0, 25.0, 25.0, 1.0)  # #191919
+WHITE_LIKE_BRIGHTNESS = 250
+MAX_BG_BRIGHTNESS = 190
+MIN_OFFSET_BRIGHTNESS = 65
+HIGH_BG_BRIGHTNESS = 100
+HIGH_GREY_LIGHTNESS = 40
+LOW_LIGHTNESS = 22
+IGNORE_ALPHA = 0.05
+# the reading view's own text colour in light mode (WeChat's #js_content)
+READING_TEXT = (0.0, 0.0, 0.0, 0.9)
+
+BG_PROPS = ("background-color", "background-image", "background")
+TEXT_PROPS = (
+    "-webkit-text-stroke",
+    "-webkit-text-stroke-color",
+    "text-decoration",
+    "text-decoration-color",
+    "text-emphasis-color",
+    "color",
+    "-webkit-text-fill-color",
+)
+BORDER_PROPS = (
+    "border-image", "-webkit-border-image", "border", "border-top", "border-right",
+    "border-bottom", "border-left", "border-color", "border-top-color", "border-right-color",
+    "border-bottom-color", "border-left-color", "border-block-color",
+    "border-block-start-color", "border-block-end-color", "border-inline-color",
+    "border-inline-start-color", "border-inline-end-color", "outline", "outline-color",
+    "box-shadow", "column-rule", "column-rule-color",
+)  # fmt: skip
+SHADOW_PROPS = ("text-shadow",)
+SKIPPED_TAGS = ("mpcps", "iframe")
+TABLE_TAGS = ("table", "tr", "td", "th")
+_URL = re.compile(r"url\(", re.I)
+
+
+# --- colour arithmetic, as the `color` package computes it -------------------------------
+
+
+def brightness(c: RGBA | tuple[float, float, float]) -> float:
+    """Perceived brightness (W3C AERT), 0..255: what mp-darkmode compares."""
+    return (c[0] * 299 + c[1] * 587 + c[2] * 114) / 1000
+
+
+def to_hsl(c: RGBA) -> tuple[float, float, float]:
+    r, g, b = c[0] / 255, c[1] / 255, c[2] / 255
+    low, high = min(r, g, b), max(r, g, b)
+    delta = high - low
+    if high == low:
+        h = 0.0
+    elif r == high:
+        h = (g - b) / delta
+    elif g == high:
+        h = 2 + (b - r) / delta
+    else:
+        h = 4 + (r - g) / delta
+    h = min(h * 60, 360)
+    if h < 0:
+        h += 360
+    light = (low + high) / 2
+    if high == low:
+        s = 0.0
+    elif light <= 0.5:
+        s = delta / (high + low)
+    else:
+        s = delta / (2 - high - low)
+    return h, s * 100, light * 100
+
+
+def from_hsl(h: float, s: float, light: float, alpha: float = 1.0) -> RGBA:
+    h, s, light = h / 360, s / 100, light / 100
+    if s == 0:
+        v = light * 255
+        return (v, v, v, alpha)
+    t2 = light * (1 + s) if light < 0.5 else light + s - light * s
+    t1 = 2 * light - t2
+    out = []
+    for i in range(3):
+        t3 = h + 1 / 3 * -(i - 1)
+        if t3 < 0:
+            t3 += 1
+        if t3 > 1:
+            t3 -= 1
+        if 6 * t3 < 1:
+            v = t1 + (t2 - t1) * 6 * t3
+        elif 2 * t3 < 1:
+            v = t2
+        elif 3 * t3 < 2:
+            v = t1 + (t2 - t1) * (2 / 3 - t3) * 6
+        else:
+            v = t1
+        out.append(v * 255)
+    return (out[0], out[1], out[2], alpha)
+
+
+def _brightness_to(target: float, c: RGBA) -> RGBA:
+    """Scale a colour to a perceived brightness, keeping its hue (adjustBrightnessTo)."""
+    ratio = target / brightness(c) if brightness(c) else 0.0
+    r, g, b = min(255.0, c[0] * ratio), min(255.0, c[1] * ratio), min(255.0, c[2] * ratio)
+    if g == 0 or r == 255 or b == 255:
+        g = (target * 1000 - r * 299 - b * 114) / 587
+    elif r == 0:
+        r = (target * 1000 - g * 587 - b * 114) / 299
+    elif b == 0 or g == 255:
+        b = (target * 1000 - r * 299 - g * 587) / 114
+    return (r, g, b, 1.0)
+
+
+def _same(a: RGBA, b: RGBA) -> bool:
+    rgb_same = all(round(x) == round(y) for x, y in zip(a[:3], b[:3], strict=True))
+    return rgb_same and round(a[3], 3) == round(b[3], 3)
+
+
+def over(top: RGBA, below: RGBA) -> RGBA:
+    """top composited over an opaque colour."""
+    a = top[3]
+    return (
+        top[0] * a + below[0] * (1 - a),
+        top[1] * a + below[1] * (1 - a),
+        top[2] * a + below[2] * (1 - a),
+        1.0,
+    )
+
+
+def luminance(c: RGBA) -> float:
+    def channel(v: float) -> float:
+        v = max(0.0, min(255.0, v)) / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2])
+
+
+def contrast(fg: RGBA, bg: RGBA) -> float:
+    """WCAG 2 contrast ratio of fg (composited over bg) against opaque bg."""
+    x, y = luminance(over(fg, bg)), luminance(bg)
+    return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+
+
+def css(c: RGBA) -> str:
+    """A colour as CSS, rounded as browsers store it."""
+    r, g, b = (max(0, min(255, round(v))) for v in c[:3])
+    if c[3] >= 1:
+        return f"#{r:02x}{g:02x}{b:02x}"
+    return f"rgba({r}, {g}, {b}, {round(c[3], 3):g})"
+
+
+def parse_color(value: str) -> RGBA | None:
+    """A CSS colour (hex, rgb(a), hsl(a), a name) as RGBA; None for anything else."""
+    parsed = tinycss2.color3.parse_color(value.strip())
+    if parsed is None or isinstance(parsed, str):
+        return None
+    return (parsed.red * 255, parsed.green * 255, parsed.blue * 255, parsed.alpha)
+
+
+# --- the conversion rules (sdk.js) --------------------------------------------------------
+
+_DARK_PAGE_BRIGHTNESS = brightness(DARK_PAGE)
+_MAX_OFFSET = brightness(DARK_TEXT) - _DARK_PAGE_BRIGHTNESS  # 138
+_DARK_PAGE_LIGHTNESS = to_hsl(DARK_PAGE)[2]
+
+
+@lru_cache(maxsize=4096)
+def dark_background(c: RGBA) -> RGBA:
+    """A background colour as dark mode draws it (_adjustBackgroundBrightness)."""
+    h, s, light = to_hsl(c)
+    bright = brightness(c)
+    if (s == 0 and light > HIGH_GREY_LIGHTNESS) or bright > WHITE_LIKE_BRIGHTNESS:
+        out = from_hsl(0, 0, min(100.0, 100 + _DARK_PAGE_LIGHTNESS - light))
+    elif bright > MAX_BG_BRIGHTNESS:
+        out = _brightness_to(MAX_BG_BRIGHTNESS, c)
+    elif light < LOW_LIGHTNESS:
+        out = from_hsl(h, s, LOW_LIGHTNESS)
+    else:
+        out = c
+    return (out[0], out[1], out[2], c[3])
+
+
+@lru_cache(maxsize=8192)
+def dark_text(c: RGBA, bg: RGBA = DARK_PAGE) -> RGBA:
+    """A text or border colour as dark mode draws it over bg, a converted background
+    (_adjustTextBrightness)."""
+    bg_bright = brightness(bg) * bg[3] + _DARK_PAGE_BRIGHTNESS * (1 - bg[3])
+    bright = brightness(c)
+    offset = abs(bg_bright - bright)
+    if bright >= WHITE_LIKE_BRIGHTNESS:
+        return c
+    if offset > _MAX_OFFSET and bg_bright <= _DARK_PAGE_BRIGHTNESS + 2:
+        out = _brightness_to(_MAX_OFFSET + bg_bright, c)
+        return (out[0], out[1], out[2], c[3])
+    if offset >= MIN_OFFSET_BRIGHTNESS:
+        return c
+    h, s, light = to_hsl(c)
+    if bg_bright >= HIGH_BG_BRIGHTNESS:  # a light background: darken the text
+        if light > 90 - HIGH_GREY_LIGHTNESS:
+            return dark_text(from_hsl(h, s, 90 - light, c[3]), bg)
+        out = _brightness_to(min(_MAX_OFFSET, bg_bright - MIN_OFFSET_BRIGHTNESS), c)
+    else:  # a dark background: lighten the text
+        if light <= HIGH_GREY_LIGHTNESS:
+            return dark_text(from_hsl(h, s, 90 - light, c[3]), bg)
+        out = _brightness_to(min(_MAX_OFFSET, bg_bright + MIN_OFFSET_BRIGHTNESS), c)
+    return (out[0], out[1], out[2], c[3])
+
+
+def _mix(colors: list[RGBA]) -> RGBA:
+    """A gradient's colours mixed into one, as Color.mix does pairwise."""
+    result = colors[0]
+    for nxt in colors[1:]:
+        weight = nxt[3]
+        w = weight * 2 - 1
+        a = nxt[3] - result[3]
+        w1 = ((w if w * a == -1 else (w + a) / (1 + w * a)) + 1) / 2
+        w2 = 1 - w1
+        result = (
+            w1 * nxt[0] + w2 * result[0],
+            w1 * nxt[1] + w2 * result[1],
+            w1 * nxt[2] + w2 * result[2],
+            nxt[3] * weight + result[3] * (1 - weight),
+        )
+    return result
+
+
+# --- inline styles --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declaration:
+    name: str
+    value: str  # as written
+    colors: tuple[tuple[str, RGBA], ...]  # each colour in the value: its text, its value
+
+
+@lru_cache(maxsize=4096)
+def declarations(style: str) -> tuple[Declaration, ...]:
+    out = []
+    for decl in tinycss2.parse_declaration_list(style, skip_whitespace=True, skip_comments=True):
+        if not isinstance(decl, tinycss2.ast.Declaration):
+            continue
+        value = tinycss2.serialize(decl.value).strip()
+        out.append(Declaration(decl.lower_name, value, tuple(_colors_in(decl.value))))
+    return tuple(out)
+
+
+def _colors_in(tokens: list[tinycss2.ast.Node]) -> Iterator[tuple[str, RGBA]]:
+    for token in tokens:
+        if isinstance(token, tinycss2.ast.FunctionBlock) and token.lower_name not in (
+            "rgb", "rgba", "hsl", "hsla",
+        ):  # fmt: skip
+            yield from _colors_in(token.arguments)
+            continue
+        if not isinstance(
+            token, (tinycss2.ast.HashToken, tinycss2.ast.FunctionBlock, tinycss2.ast.IdentToken)
+        ):
+            continue
+        parsed = tinycss2.color3.parse_color(token)
+        if parsed is None or isinstance(parsed, str):
+            continue
+        if isinstance(token, tinycss2.ast.IdentToken) and token.lower_value == "transparent":
+            continue  # mp-darkmode leaves `transparent` alone outside gradients
+        text = tinycss2.serialize([token])
+        yield text, (parsed.red * 255, parsed.green * 255, parsed.blue * 255, parsed.alpha)
+
+
+def _style(tag: Tag) -> tuple[Declaration, ...]:
+    return declarations(str(tag.get("style") or ""))
+
+
+# --- walking the article, as Darkmode.run does -----------------------------------------------
+
+
+@dataclass
+class _Passed:
+    """What an element passes to its descendants (mp-darkmode's expando attributes)."""
+
+    bg: RGBA | None = None  # the converted background behind (BGCOLORATTR)
+    original_color: RGBA | None = None  # the light-mode colour inherited (ORIGINAL_COLORATTR)
+    bg_image: bool = False  # inside a background image: text keeps its colours
+
+
+@dataclass
+class Change:
+    """The dark-mode declarations one element gets: property -> new value."""
+
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def _order(decls: tuple[Declaration, ...]) -> list[Declaration]:
+    # backgrounds before colours: a colour is converted against its own new background
+    kept = [d for d in decls if d.name in BG_PROPS + TEXT_PROPS + BORDER_PROPS + SHADOW_PROPS]
+    return sorted(kept, key=lambda d: (d.name == "color", d.name == "background-image"))
+
+
+def convert_element(tag: Tag, passed: _Passed) -> tuple[dict[str, str], _Passed]:
+    """The new declarations for one element, and what its descendants receive."""
+    if tag.name in SKIPPED_TAGS:
+        return {}, passed
+    decls = _order(_style(tag))
+    names = {d.name for d in _style(tag)}
+    has_color = "color" in names or (tag.name == "font" and bool(tag.get("color")))
+    has_bg = any("background" in n for n in names)
+    has_bg_image = any(
+        ("background" in d.name or d.name.endswith("border-image")) and _URL.search(d.value)
+        for d in _style(tag)
+    )
+    if tag.name in TABLE_TAGS and not has_bg and tag.get("bgcolor"):
+        color = parse_color(str(tag.get("bgcolor")))
+        if color is not None:
+            decls.insert(0, Declaration("background-color", css(color), ((css(color), color),)))
+    if tag.name == "font" and "color" not in names and tag.get("color"):
+        color = parse_color(str(tag.get("color")))
+        if color is not None:
+            decls.append(Declaration("color", css(color), ((css(color), color),)))
+    mine = _Passed(passed.bg, passed.original_color, passed.bg_image)
+    out: dict[str, str] = {}
+    extra_color: str | None = None
+    for decl in decls:
+        if not decl.colors:
+            continue
+        is_bg = decl.name in BG_PROPS
+        is_text = decl.name in TEXT_PROPS
+        is_gradient = "gradient" in decl.value
+        new_value = decl.value
+        changed = False
+        colors = list(decl.colors)
+        if is_gradient:
+            mixed = _mix([c for _, c in colors])
+            colors = [(text, mixed) for text, _ in colors]
+            changed = True
+        for index, (text, color) in enumerate(colors):
+            if color[3] < IGNORE_ALPHA:
+                continue
+            new: RGBA | None = None
+            if is_bg:
+                if color[3] >= IGNORE_ALPHA:
+                    mine.bg_image = False
+                new = dark_background(color)
+                if not has_color:
+                    inherited = mine.original_color or LIGHT_TEXT
+                    if not mine.bg_image:
+                        extra_color = css(dark_text(inherited, new))
+            elif is_text or decl.name in BORDER_PROPS:
+                against = mine.bg if (is_text and mine.bg is not None) else DARK_PAGE
+                if not mine.bg_image:
+                    new = dark_text(color, against)
+            elif decl.name in SHADOW_PROPS and not mine.bg_image:
+                new = dark_background(color)
+            if new is not None and _same(new, color):
+                new = None
+            if has_bg_image:
+                new = None  # an element with a background image keeps its colours
+            if index == 0 and (is_bg or decl.name in ("color", "-webkit-text-fill-color")):
+                if is_bg:
+                    mine.bg = new or color
+                else:
+                    mine.original_color = color
+            if new is not None:
+                changed = True
+                new_value = new_value.replace(text, css(new), 1)
+            elif is_gradient:
+                new_value = new_value.replace(text, css(color), 1)
+        is_image = decl.name in BG_PROPS or decl.name.endswith("border-image")
+        if has_bg_image and is_image and _URL.search(decl.value):
+            mine.bg_image = True
+            if not has_color:
+                extra_color = css(mine.original_color or LIGHT_TEXT)
+        if changed:
+            out[decl.name] = new_value
+    if extra_color is not None:
+        out.setdefault("color", extra_color)
+    return out, mine
+
+
+def dark_changes(root: Tag) -> dict[int, dict[str, str]]:
+    """Every element's dark-mode declarations, keyed by id() of the tag (root included)."""
+    changes: dict[int, dict[str, str]] = {}
+
+    def walk(tag: Tag, passed: _Passed) -> None:
+        values, mine = convert_element(tag, passed)
+        if values:
+            changes[id(tag)] = values
+        for child in tag.children:
+            if isinstance(child, Tag):
+                walk(child, mine)
+
+    walk(root, _Passed())
+    return changes
+
+
+def _restyle(style: str, values: dict[str, str]) -> str:
+    """An inline style with some declarations' values replaced (in place) or added."""
+    parts, done = [], set()
+    for decl in declarations(style):
+        if decl.name in values:
+            parts.append(f"{decl.name}:{values[decl.name]}")
+            done.add(decl.name)
+        else:
+            parts.append(f"{decl.name}:{decl.value}")
+    parts += [f"{name}:{value}" for name, value in values.items() if name not in done]
+    return ";".join(parts)
+
+
+def darken(root: Tag) -> None:
+    """Rewrite root's inline styles in place into what WeChat's dark mode shows."""
+    changes = dark_changes(root)
+    for tag in [root, *root.find_all(True)]:
+        values = changes.get(id(tag))
+        if values:
+            tag["style"] = _restyle(str(tag.get("style") or ""), values)
+
+
+# --- contrast of what a reader sees, for check --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of text (or a drawn mark) with its colours in light and in dark mode."""
+
+    element: Tag
+    text: str  # the text, or "" for a mark
+    mark: bool
+    light_fg: RGBA
+    light_bg: RGBA
+    dark_fg: RGBA
+    dark_bg: RGBA
+    light_bg_declared: RGBA | None  # the nearest background colour written, if any
+
+    @property
+    def light_ratio(self) -> float:
+        return contrast(self.light_fg, self.light_bg)
+
+    @property
+    def dark_ratio(self) -> float:
+        return contrast(self.dark_fg, self.dark_bg)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    light_fg: RGBA
+    light_bg: RGBA
+    dark_fg: RGBA
+    dark_bg: RGBA
+    declared_bg: RGBA | None
+
+
+def _value(decls: tuple[Declaration, ...], names: tuple[str, ...]) -> RGBA | None:
+    found = None
+    for d in decls:
+        if d.name in names and d.colors:
+            found = d.colors[0][1]
+    return found
+
+
+def _mark_color(svg: Tag, current: RGBA) -> RGBA | None:
+    """The colour an SVG is drawn in: its first shape's fill (or stroke), else its own."""
+    for node in [svg, *svg.find_all(True)]:
+        for attr in ("fill", "stroke"):
+            value = str(node.get(attr) or "").strip()
+            if not value or value.lower() == "none":
+                continue
+            if value.lower() == "currentcolor":
+                return current
+            color = parse_color(value)
+            if color is not None:
+                return color
+        if node is not svg and node.name in ("path", "text", "rect", "circle", "polygon", "line"):
+            return current  # SVG's default fill is black, but ours set it on the <svg>
+    return current
+
+
+def contrast_runs(root: Tag) -> Iterator[Run]:
+    """Every visible run of text and every SVG mark under root, with its colours as the
+    reader sees them in light mode (on white) and in WeChat's dark mode (on #191919)."""
+    changes = dark_changes(root)
+    start = _Seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
+
+    def walk(tag: Tag, seen: _Seen) -> Iterator[Run]:
+        decls = _style(tag)
+        if any(d.name == "display" and d.value == "none" for d in decls):
+            return
+        dark = changes.get(id(tag), {})
+        light_fg = _value(decls, ("color",))
+        light_bg = _value(decls, ("background-color", "background"))
+        dark_decls = declarations(";".join(f"{k}:{v}" for k, v in dark.items())) if dark else ()
+        dark_fg = _value(dark_decls, ("color",)) or light_fg
+        dark_bg = _value(dark_decls, ("background-color", "background")) or light_bg
+        seen = _Seen(
+            light_fg or seen.light_fg,
+            over(light_bg, seen.light_bg) if light_bg else seen.light_bg,
+            dark_fg or seen.dark_fg,
+            over(dark_bg, seen.dark_bg) if dark_bg else seen.dark_bg,
+            light_bg or seen.declared_bg,
+        )
+        if tag.name == "svg":
+            light = _mark_color(tag, seen.light_fg)
+            dark_color = _mark_color(tag, seen.dark_fg)
+            if light is not None and dark_color is not None:
+                yield Run(
+                    tag, "", True, light, seen.light_bg, dark_color, seen.dark_bg, seen.declared_bg
+                )
+            return
+        for child in tag.children:
+            if isinstance(child, Tag):
+                yield from walk(child, seen)
+            elif isinstance(child, NavigableString) and type(child) is NavigableString:
+                text = str(child).strip()
+                if text:
+                    yield Run(
+                        tag, text, False, seen.light_fg, seen.light_bg, seen.dark_fg,
+                        seen.dark_bg, seen.declared_bg,
+                    )  # fmt: skip
+
+    yield from walk(root, start)
+
+
+# --- choosing colours that survive -------------------------------------------------------
+
+
+def _reads(color: RGBA, bg: RGBA, need: float) -> bool:
+    dark_bg = dark_background(bg)
+    shown_bg = over(dark_bg, DARK_PAGE)
+    light_ok = contrast(color, over(bg, LIGHT_PAGE)) >= need
+    return light_ok and contrast(dark_text(color, dark_bg), shown_bg) >= need
+
+
+@lru_cache(maxsize=1024)
+def readable(color: RGBA, bg: RGBA, need: float = 4.5) -> RGBA:
+    """color, or the nearest colour of its hue that reads at `need`:1 on bg both in light
+    mode and after WeChat's dark mode has converted both (for our code palettes)."""
+    if _reads(color, bg, need):
+        return color
+    h, s, light = to_hsl(color)
+    for saturation in (s, s * 0.85, s * 0.7, s * 0.5, 0.0):
+        for step in range(1, 201):
+            for candidate_l in (light - step * 0.5, light + step * 0.5):
+                if 0 <= candidate_l <= 100:
+                    # rounded as CSS will write it: brightness thresholds are sharp
+                    r, g, b, a = from_hsl(h, saturation, candidate_l, color[3])
+                    candidate = (float(round(r)), float(round(g)), float(round(b)), a)
+                    if _reads(candidate, bg, need):
+                        return candidate
+    return color
+
+
+@lru_cache(maxsize=64)
+def surviving_background(bg: RGBA) -> RGBA:
+    """bg, or for a pale tint that dark mode would only dim to a light slab (brightness
+    190..250 with a hue), the same tint made just pale enough to be inverted instead."""
+    h, s, light = to_hsl(bg)
+    if bg[3] < 1 or s == 0 or not MAX_BG_BRIGHTNESS < brightness(bg) <= WHITE_LIKE_BRIGHTNESS:
+        return bg
+    while brightness(bg) <= WHITE_LIKE_BRIGHTNESS and light < 100:
+        light += 0.25
+        bg = from_hsl(h, s, light)
+    return (float(round(bg[0])), float(round(bg[1])), float(round(bg[2])), 1.0)
