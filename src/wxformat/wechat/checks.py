@@ -1,7 +1,8 @@
 """Warnings about the finished article that no fixer can repair, reported by every command
 (convert, copy, preview, check) from the final tree: W17 deep lists, W19 image hosts and
-sizes, W21 dark-mode risks, W22 length. A problem is located by its Markdown source line
-when the article's source is known."""
+sizes, W21 dark-mode risks, W22 length, W23 text and marks below 3:1 in light or dark mode
+(dark mode as WeChat's own algorithm draws it: darkmode.py). A problem is located by its
+Markdown source line when the article's source is known."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 
 from bs4.element import Tag
 
+from wxformat.wechat import darkmode
 from wxformat.wechat.context import Context
 from wxformat.wechat.paste_filter import FAILING_IMAGE_HOSTS, _host
 from wxformat.wechat.tree import tags
@@ -19,14 +21,6 @@ from wxformat.wechat.tree import tags
 MAX_TEXT_CHARS = 20_000  # W22: the editor's and the draft API's limit on the article's text
 MAX_HTML_BYTES = 1024 * 1024  # W22: and on its HTML
 MAX_IMAGE_BYTES = 1024 * 1024  # W20: what media/uploadimg takes; larger pastes are re-hosted slowly
-_DARK_FILL = re.compile(
-    r"^#(?:[0-3][0-9a-f]){3}$|^#[0-3][0-9a-f]{2}$|^#000|^black$|^rgb\(\s*\d{1,2}\s*,"
-)
-
-
-def _is_dark(color: str) -> bool:
-    color = color.strip().lower()
-    return bool(_DARK_FILL.match(color))
 
 
 def transparent_image(data: bytes) -> bool:
@@ -90,19 +84,7 @@ def diagnose(root: Tag, ctx: Context) -> None:
                 ctx.line_of(str(img.get("alt") or "")),
                 "give the image a white background",
             )
-    for svg in tags(root, "svg"):
-        for shape in _with_self(svg):
-            for attr in ("fill", "stroke"):
-                value = str(shape.get(attr) or "")
-                if value and _is_dark(value):
-                    ctx.warn(
-                        "W21",
-                        f"an SVG drawn in fixed {value} is invisible in dark mode "
-                        "(SVG is not recoloured)",
-                        None,
-                        'draw it with fill="currentColor"',
-                    )
-                    break
+    check_contrast(root, ctx)
     for tag in [t for t in tags(root) if "gradient(" in str(t.get("style") or "")]:
         ctx.warn(
             "W21",
@@ -117,6 +99,136 @@ def diagnose(root: Tag, ctx: Context) -> None:
             f"the article has {text_chars:,} characters of text; WeChat takes at most 20,000",
             None,
             "split it into a series",
+        )
+
+
+MIN_CONTRAST = 3.0  # WCAG's floor for large text and for marks; below it text is lost
+
+
+def _fixed_color(svg: Tag) -> str | None:
+    """The fixed colour an SVG is drawn in (not currentColor), if any."""
+    for shape in _with_self(svg):
+        for attr in ("fill", "stroke"):
+            value = str(shape.get(attr) or "").strip()
+            if value and value.lower() not in ("none", "currentcolor", "transparent"):
+                return value
+    return None
+
+
+def _where(tag: Tag) -> str:
+    for name, label in (
+        ("pre", "code block"), ("blockquote", "quote"), ("table", "table"),
+        ("h1", "heading"), ("h2", "heading"), ("h3", "heading"), ("h4", "heading"),
+        ("li", "list item"), ("code", "inline code"), ("figcaption", "caption"),
+    ):  # fmt: skip
+        if tag.name == name or tag.find_parent(name) is not None:
+            return label
+    return "text"
+
+
+def _hint(run: darkmode.Run, dark: bool) -> str:
+    fg = run.light_fg
+    declared = run.light_bg_declared
+    if dark and declared is not None and declared[3] >= 1:
+        h, s, _ = darkmode.to_hsl(declared)
+        if s > 0 and darkmode.brightness(declared) > darkmode.MAX_BG_BRIGHTNESS:
+            grey = darkmode.css(darkmode.from_hsl(0, 0, darkmode.to_hsl(declared)[2]))
+            tint = darkmode.css((*darkmode.from_hsl(h, min(s, 70.0), 50)[:3], 0.08))
+            return (
+                f"WeChat only dims a pale tinted background like {darkmode.css(declared)} to "
+                f"a light slab: use a neutral grey ({grey}) or a translucent tint ({tint}), "
+                "which it turns dark"
+            )
+    suggestion = darkmode.css(darkmode.readable(fg, run.light_bg, 4.5))
+    if suggestion != darkmode.css(fg) and not run.mark:
+        return f"use {suggestion} instead: same hue, readable in light and dark mode"
+    if dark:
+        return (
+            "choose a colour WeChat can lighten: perceived brightness under 90 and HSL "
+            "lightness 40% or less"
+        )
+    return "choose a darker colour, or a lighter background"
+
+
+def _on_a_slab(run: darkmode.Run) -> bool:
+    """Text on a pale tinted background that WeChat's dark mode dims only to a light-grey
+    slab, glaring on the dark page (whatever the contrast of the text on it)."""
+    return (
+        not run.mark
+        and darkmode.brightness(run.light_bg) >= darkmode.MAX_BG_BRIGHTNESS
+        and darkmode.brightness(run.dark_bg) >= darkmode.HIGH_BG_BRIGHTNESS
+    )
+
+
+def check_contrast(root: Tag, ctx: Context) -> None:
+    """W23: text and marks that fall below 3:1 in light mode, or in dark mode as WeChat's
+    algorithm recolours them, and text left on a light slab in dark mode (W21 for SVG drawn
+    in a fixed colour, which the algorithm skips)."""
+    seen: dict[tuple[str, str, str, bool], int] = {}
+    reports: list[tuple[tuple[str, str, str, bool], darkmode.Run, bool, float]] = []
+    for run in darkmode.contrast_runs(root):
+        if _on_a_slab(run):
+            key = ("slab", darkmode.css(run.light_bg), "", True)
+            if key not in seen:
+                reports.append((key, run, True, run.dark_ratio))
+                seen[key] = 0
+            seen[key] += 1
+            continue
+        for dark in (False, True):
+            ratio = run.dark_ratio if dark else run.light_ratio
+            if ratio >= MIN_CONTRAST:
+                continue
+            key = (darkmode.css(run.light_fg), darkmode.css(run.light_bg), run.text and "t", dark)
+            if key not in seen:
+                reports.append((key, run, dark, ratio))
+                seen[key] = 0
+            seen[key] += 1
+            break
+    for key, run, dark, ratio in reports:
+        mode = "dark" if dark else "light"
+        fg, bg = (run.dark_fg, run.dark_bg) if dark else (run.light_fg, run.light_bg)
+        more = seen[key] - 1
+        also = f" ({more} more like it)" if more else ""
+        fixed = _fixed_color(run.element) if run.mark else None
+        if key[0] == "slab":
+            where = _where(run.element)
+            ctx.warn(
+                "W23",
+                f"the {where} background {darkmode.css(run.light_bg)} stays a light slab "
+                f"({darkmode.css(run.dark_bg)}) on WeChat's dark page, its text "
+                f"{darkmode.css(run.dark_fg)} at {ratio:.1f}:1{also}",
+                ctx.line_of(run.text[:16]),
+                _hint(run, True),
+            )
+            continue
+        if fixed is not None:
+            ctx.warn(
+                "W21",
+                f"an SVG drawn in fixed {fixed} is {ratio:.1f}:1 on {darkmode.css(bg)} in "
+                f"{mode} mode (WeChat does not recolour SVG){also}",
+                None,
+                'draw it with fill="currentColor"',
+            )
+            continue
+        item = run.element.find_parent("li")
+        if run.mark:
+            what = "a list marker" if item is not None else "an SVG drawing"
+            anchor = item.get_text(" ", strip=True)[:16] if item is not None else ""
+        else:
+            short = run.text if len(run.text) <= 16 else run.text[:15] + "…"
+            what = f"{_where(run.element)} “{short}”"
+            anchor = run.text[:16]
+        light = f"{darkmode.css(run.light_fg)} on {darkmode.css(run.light_bg)}"
+        shown = (
+            f"WeChat's dark mode draws it {darkmode.css(fg)} on {darkmode.css(bg)}: {ratio:.1f}:1"
+            if dark
+            else f"{ratio:.1f}:1"
+        )
+        ctx.warn(
+            "W23",
+            f"{what} in <{run.element.name}> is {light}; {shown}, below 3:1 in {mode} mode{also}",
+            ctx.line_of(anchor),
+            _hint(run, dark),
         )
 
 

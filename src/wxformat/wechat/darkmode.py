@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import tinycss2
@@ -171,6 +171,7 @@ def luminance(c: RGBA) -> float:
     return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2])
 
 
+@lru_cache(maxsize=4096)
 def contrast(fg: RGBA, bg: RGBA) -> float:
     """WCAG 2 contrast ratio of fg (composited over bg) against opaque bg."""
     x, y = luminance(over(fg, bg)), luminance(bg)
@@ -308,20 +309,13 @@ def _style(tag: Tag) -> tuple[Declaration, ...]:
 # --- walking the article, as Darkmode.run does -----------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Passed:
     """What an element passes to its descendants (mp-darkmode's expando attributes)."""
 
     bg: RGBA | None = None  # the converted background behind (BGCOLORATTR)
     original_color: RGBA | None = None  # the light-mode colour inherited (ORIGINAL_COLORATTR)
     bg_image: bool = False  # inside a background image: text keeps its colours
-
-
-@dataclass
-class Change:
-    """The dark-mode declarations one element gets: property -> new value."""
-
-    values: dict[str, str] = field(default_factory=dict)
 
 
 def _order(decls: tuple[Declaration, ...]) -> list[Declaration]:
@@ -332,25 +326,36 @@ def _order(decls: tuple[Declaration, ...]) -> list[Declaration]:
 
 def convert_element(tag: Tag, passed: _Passed) -> tuple[dict[str, str], _Passed]:
     """The new declarations for one element, and what its descendants receive."""
-    if tag.name in SKIPPED_TAGS:
-        return {}, passed
-    decls = _order(_style(tag))
-    names = {d.name for d in _style(tag)}
-    has_color = "color" in names or (tag.name == "font" and bool(tag.get("color")))
+    bgcolor = str(tag.get("bgcolor") or "") if tag.name in TABLE_TAGS else ""
+    font_color = str(tag.get("color") or "") if tag.name == "font" else ""
+    values, mine = _convert(tag.name, str(tag.get("style") or ""), bgcolor, font_color, passed)
+    return dict(values), mine
+
+
+@lru_cache(maxsize=8192)
+def _convert(
+    name: str, style: str, bgcolor: str, font_color: str, passed: _Passed
+) -> tuple[tuple[tuple[str, str], ...], _Passed]:
+    if name in SKIPPED_TAGS:
+        return (), passed
+    written = declarations(style)
+    decls = _order(written)
+    names = {d.name for d in written}
+    has_color = "color" in names or bool(font_color)
     has_bg = any("background" in n for n in names)
     has_bg_image = any(
         ("background" in d.name or d.name.endswith("border-image")) and _URL.search(d.value)
-        for d in _style(tag)
+        for d in written
     )
-    if tag.name in TABLE_TAGS and not has_bg and tag.get("bgcolor"):
-        color = parse_color(str(tag.get("bgcolor")))
+    if bgcolor and not has_bg:
+        color = parse_color(bgcolor)
         if color is not None:
             decls.insert(0, Declaration("background-color", css(color), ((css(color), color),)))
-    if tag.name == "font" and "color" not in names and tag.get("color"):
-        color = parse_color(str(tag.get("color")))
+    if font_color and "color" not in names:
+        color = parse_color(font_color)
         if color is not None:
             decls.append(Declaration("color", css(color), ((css(color), color),)))
-    mine = _Passed(passed.bg, passed.original_color, passed.bg_image)
+    mine = _Mutable(passed.bg, passed.original_color, passed.bg_image)
     out: dict[str, str] = {}
     extra_color: str | None = None
     for decl in decls:
@@ -407,7 +412,14 @@ def convert_element(tag: Tag, passed: _Passed) -> tuple[dict[str, str], _Passed]
             out[decl.name] = new_value
     if extra_color is not None:
         out.setdefault("color", extra_color)
-    return out, mine
+    return tuple(out.items()), _Passed(mine.bg, mine.original_color, mine.bg_image)
+
+
+@dataclass
+class _Mutable:
+    bg: RGBA | None
+    original_color: RGBA | None
+    bg_image: bool
 
 
 def dark_changes(root: Tag) -> dict[int, dict[str, str]]:
@@ -521,6 +533,7 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
         light_fg = _value(decls, ("color",))
         light_bg = _value(decls, ("background-color", "background"))
         dark_decls = declarations(";".join(f"{k}:{v}" for k, v in dark.items())) if dark else ()
+
         dark_fg = _value(dark_decls, ("color",)) or light_fg
         dark_bg = _value(dark_decls, ("background-color", "background")) or light_bg
         seen = _Seen(
