@@ -151,9 +151,9 @@ def test_the_audit_finds_no_text_or_marker_below_3_to_1_in_any_theme(tmp_path: P
     """../shared/tools/dark_audit.py on the gallery article in every theme, light and dark."""
     files = []
     for theme in THEMES:
-        page = tmp_path / f"{theme}.html"
-        page.write_text(f"<body>{gallery_html(theme)}</body>", encoding="utf-8")
-        files.append(page)
+        html_file = tmp_path / f"{theme}.html"
+        html_file.write_text(f"<body>{gallery_html(theme)}</body>", encoding="utf-8")
+        files.append(html_file)
     run = subprocess.run(
         [sys.executable, str(AUDIT), *map(str, files), "-v"],
         capture_output=True,
