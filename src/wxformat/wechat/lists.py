@@ -147,7 +147,7 @@ def _number_column(lst: Tag, items: list[Tag]) -> str | None:
         if item.get("data-number") != "bullet" and (lst.name == "ol" or item.get("data-number"))
     ]
     widest = max((label_width(label) for label in labels), default=0.0)
-    if widest + NUMBER_GAP_EM <= NUMBER_COLUMN_EM:
+    if widest + NUMBER_GAP_EM <= NUMBER_COLUMN_EM + 0.01:
         return None
     return f"{widest + NUMBER_GAP_EM:.2f}em"
 
