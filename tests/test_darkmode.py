@@ -8,6 +8,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,6 +21,8 @@ from tests.conftest import SHARED, convert_text
 from wxformat.article import read_article
 from wxformat.config import load_settings
 from wxformat.pipeline import convert
+from wxformat.preview import PreviewServer
+from wxformat.runner import Options, convert_file
 from wxformat.themes_cli import SAMPLE, all_themes
 from wxformat.wechat.darkmode import (
     contrast,
@@ -217,3 +220,45 @@ def test_a_writers_colour_that_fails_is_warned_not_changed() -> None:
     assert warning.line == 3 and "light mode" in warning.message and warning.hint
     pale = convert_text("正文。\n\n- 一项\n- 两项\n", variables={"primary-color": "#ffd54f"})
     assert any(w.rule == "W23" and "list marker" in w.message for w in pale.warnings)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@NEEDS_AUDIT
+def test_the_previews_dark_toggle_shows_what_wechats_algorithm_shows(tmp_path: Path) -> None:
+    """The preview's dark view, element by element, against mp-darkmode run on the same
+    light-mode HTML in a WeChat-like reading view (what the audit's --shots show)."""
+    article = tmp_path / "post.md"
+    article.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    server = PreviewServer(article, Options(theme="sakura"), port=0)
+    server.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    audit = _audit_module()
+    collect = COLLECT.replace("getElementById('js_content')", "getElementById(ROOT)")
+    try:
+        with chromium() as browser:
+            tab = browser.new_page(viewport={"width": 1200, "height": 900})
+            tab.goto(server.url)
+            tab.wait_for_selector("#article section")
+            light_colour = tab.eval_on_selector("#article section", "e => e.style.color")
+            tab.check("#dark")
+            tab.wait_for_function(
+                "c => document.querySelector('#article section').style.color !== c",
+                arg=light_colour,
+            )
+            shown = tab.evaluate(collect.replace("ROOT", "'article'"))
+            fragment = convert_file(article, Options(theme="sakura")).fragment
+            tab.set_content(audit.PAGE.format(bg="#191919", fg="#a3a3a3", frag=fragment))
+            tab.add_script_tag(content=audit.DARKMODE_JS)
+            tab.evaluate(
+                "() => Darkmode.run(document.getElementById('js_content')"
+                ".querySelectorAll('*'), {mode: 'dark', cssSelectorsPrefix: '#js_content'})"
+            )
+            real = tab.evaluate(collect.replace("ROOT", "'js_content'"))
+    finally:
+        server.stop()
+    assert len(shown) == len(real) > 300
+    for ours, theirs in zip(shown, real, strict=True):
+        for k in (1, 2):
+            a, b = _rgba(ours[k]), _rgba(theirs[k])
+            assert max(abs(x - y) for x, y in zip(a[:3], b[:3], strict=True)) <= 2, (ours, theirs)

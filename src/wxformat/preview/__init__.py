@@ -59,7 +59,7 @@ class PreviewState:
             self.changed.notify_all()
 
     def render(
-        self, theme: str | None, color: str | None, as_wechat: bool = False
+        self, theme: str | None, color: str | None, as_wechat: bool = False, dark: bool = False
     ) -> dict[str, Any]:
         options = self.options
         if theme:
@@ -76,6 +76,8 @@ class PreviewState:
         shown = result.fragment
         if as_wechat:
             shown, _ = paste_filter(result.fragment)
+        if dark:  # as WeChat's dark mode recolours it: the same port that check measures
+            shown = darken_fragment(shown)
         return {
             "ok": True,
             "title": result.title,
@@ -85,6 +87,25 @@ class PreviewState:
             "warnings": [str(w) for w in result.warnings],
             "version": self.version,
         }
+
+
+def darken_fragment(fragment: str) -> str:
+    """The fragment with its inline colours as WeChat's dark mode draws them (W21)."""
+    import html
+
+    from bs4 import BeautifulSoup, Tag
+
+    from wxformat.pipeline import serialize
+    from wxformat.wechat.darkmode import darken
+
+    holder = BeautifulSoup(f"<section>{fragment}</section>", "lxml").find("section")
+    if not isinstance(holder, Tag):  # pragma: no cover - we just wrapped it
+        return fragment
+    darken(holder)
+    return "".join(
+        serialize(child) if isinstance(child, Tag) else html.escape(str(child))
+        for child in holder.contents
+    )
 
 
 def _with(options: Options, **changes: Any) -> Options:
@@ -135,7 +156,10 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 self.send_body(self.page(), "text/html; charset=utf-8")
             elif url.path == API + "render":
                 data = state.render(
-                    query.get("theme"), query.get("color"), query.get("wechat") == "1"
+                    query.get("theme"),
+                    query.get("color"),
+                    query.get("wechat") == "1",
+                    query.get("dark") == "1",
                 )
                 self.send_body(json.dumps(data, ensure_ascii=False).encode(), "application/json")
             elif url.path == API + "events":

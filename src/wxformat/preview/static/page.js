@@ -25,6 +25,8 @@ async function load() {
   if (state.theme) params.set("theme", state.theme);
   if (state.color) params.set("color", state.color);
   if (state.asWechat) params.set("wechat", "1");
+  // dark mode as WeChat draws it: the server recolours with the port of its algorithm (W21)
+  if (state.dark) params.set("dark", "1");
   let data;
   try {
     const response = await fetch(`/__wx/render?${params}`, { cache: "no-store" });
@@ -48,56 +50,9 @@ async function load() {
   $("article").innerHTML = data.shown;
   document.body.dataset.theme = data.theme;
   document.body.dataset.version = String(data.version);
-  if (state.dark) darken($("article"));
   $("warnings").replaceChildren(...data.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: w })));
   $("warning-count").textContent = data.warnings.length ? `(${data.warnings.length})` : "";
   status(`已更新 Updated ${new Date().toLocaleTimeString()}`);
-}
-
-// --- WeChat dark mode, approximated (rule W21): colours in inline styles are rewritten
-// against a #191919 page; light backgrounds go dark, dark text goes light; SVG follows text.
-function parseColor(value) {
-  const probe = document.createElement("span");
-  probe.style.color = value;
-  document.body.appendChild(probe);
-  const rgb = getComputedStyle(probe).color.match(/[\d.]+/g);
-  probe.remove();
-  if (!rgb) return null;
-  return rgb.map(Number);
-}
-function toHsl([r, g, b]) {
-  r /= 255; g /= 255; b /= 255;
-  const max = Math.max(r, g, b), min = Math.min(r, g, b);
-  let h = 0, s = 0; const l = (max + min) / 2;
-  if (max !== min) {
-    const d = max - min;
-    s = l > 0.5 ? d / (2 - max - min) : d / (max + min);
-    h = max === r ? (g - b) / d + (g < b ? 6 : 0) : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
-    h /= 6;
-  }
-  return [h * 360, s * 100, l * 100];
-}
-const hsl = (h, s, l, a = 1) => `hsla(${h.toFixed(0)}, ${s.toFixed(0)}%, ${l.toFixed(0)}%, ${a})`;
-function darken(root) {
-  root.style.color = "rgba(255, 255, 255, 0.8)";
-  for (const el of [root, ...root.querySelectorAll("*")]) {
-    if (el.closest("svg") && el.tagName !== "svg") continue;
-    const st = el.style;
-    for (const prop of ["background-color", "border-color", "border-left-color", "border-bottom-color", "border-top-color"]) {
-      const value = st.getPropertyValue(prop);
-      const c = value && parseColor(value);
-      if (!c) continue;
-      const [h, s, l] = toHsl(c);
-      const alpha = c.length > 3 ? c[3] : 1;
-      st.setProperty(prop, prop === "background-color" ? hsl(h, s * 0.6, l > 50 ? 10 + (100 - l) * 0.25 : l, alpha) : hsl(h, s, l > 50 ? 100 - l * 0.7 : l, alpha));
-    }
-    const color = st.getPropertyValue("color");
-    const c = color && parseColor(color);
-    if (c) {
-      const [h, s, l] = toHsl(c);
-      if (l < 55) st.setProperty("color", hsl(h, s, Math.max(60, 100 - l * 0.6)));
-    }
-  }
 }
 
 async function copy() {
