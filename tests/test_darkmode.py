@@ -262,3 +262,22 @@ def test_the_previews_dark_toggle_shows_what_wechats_algorithm_shows(tmp_path: P
         for k in (1, 2):
             a, b = _rgba(ours[k]), _rgba(theirs[k])
             assert max(abs(x - y) for x, y in zip(a[:3], b[:3], strict=True)) <= 2, (ours, theirs)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_gallery_shows_each_theme_dark_beside_light(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from wxformat.pipeline import darken_fragment
+    from wxformat.themes_cli import build_gallery
+
+    entries = build_gallery(tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    for entry in entries:
+        name = entry.theme.name
+        assert entry.dark_png == f"{name}.dark.png" and f'src="{name}.dark.png"' in index
+        with Image.open(tmp_path / f"{name}.dark.png") as shot:
+            assert shot.convert("RGB").getpixel((4, 4)) == (25, 25, 25)  # WeChat's dark page
+        dark_page = (tmp_path / f"{name}.dark.html").read_text(encoding="utf-8")
+        assert darken_fragment(gallery_html(name)) in dark_page

@@ -253,8 +253,12 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
     if gallery.exists() and not gallery.is_dir():
         raise OutputError(f"{gallery} is a file", "give a folder for the gallery")
     entries = themes_cli.build_gallery(gallery, shots=not no_screenshots)
-    shots = sum(1 for e in entries if e.png)
-    note = f", {shots} screenshots" if shots else " (no Chromium found: no screenshots)"
+    shots = sum(1 for e in entries if e.png) + sum(1 for e in entries if e.dark_png)
+    note = (
+        f", {shots} screenshots (light, and dark as WeChat draws it)"
+        if shots
+        else " (no Chromium found: no screenshots)"
+    )
     click.echo(f"wrote {gallery / 'index.html'}: {len(entries)} themes{note}", err=True)
 
 

@@ -25,6 +25,7 @@ from wxformat.themes import Theme, load_theme
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
+from wxformat.wechat.darkmode import darken
 from wxformat.wechat.tree import first
 
 ROOT_CLASS = "wx-article"
@@ -37,15 +38,16 @@ class Result:
     warnings: tuple[Diagnostic, ...]
     theme: str
 
-    def page(self) -> str:
-        """A minimal standalone page whose body holds exactly the fragment."""
+    def page(self, dark: bool = False) -> str:
+        """A minimal standalone page whose body holds exactly the fragment; dark: the
+        fragment as WeChat's dark mode shows it, on its #191919 page (W21)."""
+        body = "background-color:#191919;color:#a3a3a3" if dark else "background-color:#ffffff"
         return (
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
-            '<body style="margin:0 auto;max-width:677px;padding:20px 16px;'
-            'background-color:#ffffff">'
-            f"{self.fragment}</body></html>"
+            f'<body style="margin:0 auto;max-width:677px;padding:20px 16px;{body}">'
+            f"{darken_fragment(self.fragment) if dark else self.fragment}</body></html>"
         )
 
 
@@ -163,4 +165,17 @@ def _unique(warnings: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-__all__ = ["Result", "convert"]
+def darken_fragment(fragment: str) -> str:
+    """The fragment with its inline colours as WeChat's dark mode draws them (W21), for the
+    preview's dark toggle and the gallery's dark screenshots."""
+    holder = BeautifulSoup(f"<section>{fragment}</section>", "lxml").find("section")
+    if not isinstance(holder, Tag):  # pragma: no cover - we just wrapped it
+        return fragment
+    darken(holder)
+    return "".join(
+        serialize(child) if isinstance(child, Tag) else html.escape(str(child))
+        for child in holder.contents
+    )
+
+
+__all__ = ["Result", "convert", "darken_fragment"]

@@ -69,6 +69,7 @@ class GalleryEntry:
     theme: Theme
     page: str
     png: str | None
+    dark_png: str | None = None  # the same article as WeChat's dark mode shows it
 
 
 def build_gallery(outdir: Path, shots: bool = True) -> list[GalleryEntry]:
@@ -84,7 +85,15 @@ def build_gallery(outdir: Path, shots: bool = True) -> list[GalleryEntry]:
         page.write_text(result.page(), encoding="utf-8")
         png = outdir / f"{theme.name}.png"
         shot = chromium is not None and screenshot(chromium, page, png)
-        entries.append(GalleryEntry(theme, page.name, png.name if shot else None))
+        dark_page = outdir / f"{theme.name}.dark.html"
+        dark_page.write_text(result.page(dark=True), encoding="utf-8")
+        dark_png = outdir / f"{theme.name}.dark.png"
+        dark_shot = chromium is not None and screenshot(chromium, dark_page, dark_png)
+        entries.append(
+            GalleryEntry(
+                theme, page.name, png.name if shot else None, dark_png.name if dark_shot else None
+            )
+        )
     (outdir / "index.html").write_text(_index(entries), encoding="utf-8")
     return entries
 
@@ -93,16 +102,24 @@ def _index(entries: list[GalleryEntry]) -> str:
     cards = []
     for e in entries:
         t = e.theme
-        picture = (
-            f'<img src="{e.png}" alt="{html.escape(t.title)}" loading="lazy">'
+        alt = html.escape(t.title)
+        light = (
+            f'<img src="{e.png}" alt="{alt}" loading="lazy">'
             if e.png
-            else f'<iframe src="{e.page}" title="{html.escape(t.title)}"></iframe>'
+            else f'<iframe src="{e.page}" title="{alt}"></iframe>'
+        )
+        dark_page = e.page.replace(".html", ".dark.html")
+        dark = (
+            f'<img src="{e.dark_png}" alt="{alt} (dark)" loading="lazy">'
+            if e.dark_png
+            else f'<iframe src="{dark_page}" title="{alt} (dark)"></iframe>'
         )
         cards.append(
-            f'<a class="card" href="{e.page}"><div class="phone">{picture}</div>'
+            f'<div class="card"><div class="pair"><a class="phone" href="{e.page}">{light}</a>'
+            f'<a class="phone dark" href="{dark_page}">{dark}</a></div>'
             f"<h2>{html.escape(t.title_zh)} <small>{html.escape(t.title)} · "
             f"<code>{t.name}</code></small></h2><p>{html.escape(t.description_zh)}</p>"
-            f"<p class=en>{html.escape(t.description)}</p></a>"
+            f"<p class=en>{html.escape(t.description)}</p></div>"
         )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -117,11 +134,13 @@ GALLERY_CSS = """
 body{margin:0;padding:32px;background:#f3f4f6;color:#111;
   font:15px/1.6 -apple-system,'PingFang SC',sans-serif}
 h1{margin:0 0 24px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:28px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:28px}
 .card{display:block;background:#fff;border-radius:16px;padding:16px;color:inherit;
   text-decoration:none;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 .card:hover{box-shadow:0 6px 24px rgba(0,0,0,.12)}
-.phone{height:520px;overflow:hidden;border:1px solid #e5e7eb;border-radius:12px}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+.phone{display:block;height:520px;overflow:hidden;border:1px solid #e5e7eb;border-radius:12px}
+.phone.dark{background:#191919;border-color:#000}
 .phone img{width:100%;display:block}
 .phone iframe{width:375px;height:1040px;border:0;transform:scale(.72);transform-origin:0 0}
 h2{font-size:17px;margin:12px 0 4px}

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from wxformat.errors import WxformatError
+from wxformat.pipeline import darken_fragment
 from wxformat.runner import Options, convert_file
 from wxformat.themes_cli import all_themes
 from wxformat.wechat.paste_filter import paste_filter
@@ -87,25 +88,6 @@ class PreviewState:
             "warnings": [str(w) for w in result.warnings],
             "version": self.version,
         }
-
-
-def darken_fragment(fragment: str) -> str:
-    """The fragment with its inline colours as WeChat's dark mode draws them (W21)."""
-    import html
-
-    from bs4 import BeautifulSoup, Tag
-
-    from wxformat.pipeline import serialize
-    from wxformat.wechat.darkmode import darken
-
-    holder = BeautifulSoup(f"<section>{fragment}</section>", "lxml").find("section")
-    if not isinstance(holder, Tag):  # pragma: no cover - we just wrapped it
-        return fragment
-    darken(holder)
-    return "".join(
-        serialize(child) if isinstance(child, Tag) else html.escape(str(child))
-        for child in holder.contents
-    )
 
 
 def _with(options: Options, **changes: Any) -> Options:
