@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ARTICLES, CliRun
-from tests.test_wechat_rules import ALPHA_PNG, OPAQUE_PNG
+from tests.test_wechat_rules import OPAQUE_PNG
+
+# a 2x2 PNG, transparent but for black ink: gone on WeChat's dark page
+DARK_INK_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEUlEQVR4nGNgYGD4z4AE/gMADwMB/5OV1yAAAAAASUVORK5CYII="
+# transparent but for white ink: fine on the dark page, so no dark-mode warning
+LIGHT_INK_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAEElEQVR4nGP4////fwZkAAA91AP9YnzYdAAAAABJRU5ErkJggg=="
 
 Cli = Callable[..., CliRun]
 
@@ -42,7 +47,7 @@ def rules(run: CliRun) -> list[str]:
         ('<section><img src="pics/a.png"></section>', "W19"),
         ('<section><img src="file:///home/me/a.png"></section>', "W19"),
         ('<section><img src="https://raw.githubusercontent.com/u/r/main/a.png"></section>', "W19"),
-        (f'<section><img src="data:image/png;base64,{ALPHA_PNG}"></section>', "W21"),
+        (f'<section><img src="data:image/png;base64,{DARK_INK_PNG}"></section>', "W21"),
         ('<section><svg fill="#000000"><path d="M0 0h1v1z"></path></svg></section>', "W21"),
         ('<section><p style="background-image:linear-gradient(#fff,#000)">x</p></section>', "W21"),
         ("<section><p>" + "字" * 20_001 + "</p></section>", "W22"),
@@ -58,6 +63,36 @@ def test_each_rule_is_reported_for_html(tmp_path: Path, cli: Cli, body: str, rul
     assert rule in rules(run)
     problem = next(p for p in json.loads(run.out)["problems"] if p["rule"] == rule)
     assert problem["message"] and problem["hint"]
+
+
+def test_only_transparent_images_with_dark_ink_get_the_dark_mode_warning(
+    tmp_path: Path, cli: Cli
+) -> None:
+    dark = cli(
+        "check",
+        str(
+            html_file(
+                tmp_path,
+                f'<section><img alt="logo" src="data:image/png;base64,{DARK_INK_PNG}"></section>',
+            )
+        ),
+        "--format",
+        "json",
+    )
+    problem = next(p for p in json.loads(dark.out)["problems"] if p["rule"] == "W21")
+    assert "dark ink (100%" in problem["message"]
+    light = cli(
+        "check",
+        str(
+            html_file(
+                tmp_path,
+                f'<section><img alt="logo" src="data:image/png;base64,{LIGHT_INK_PNG}"></section>',
+            )
+        ),
+        "--format",
+        "json",
+    )
+    assert "W21" not in rules(light)
 
 
 def test_an_oversized_embedded_image_is_reported(tmp_path: Path, cli: Cli) -> None:

@@ -21,6 +21,7 @@ from wxformat.wechat.tree import tags
 MAX_TEXT_CHARS = 20_000  # W22: the editor's and the draft API's limit on the article's text
 MAX_HTML_BYTES = 1024 * 1024  # W22: and on its HTML
 MAX_IMAGE_BYTES = 1024 * 1024  # W20: what media/uploadimg takes; larger pastes are re-hosted slowly
+MIN_CONTRAST = 3.0  # WCAG's floor for large text and for marks; below it text is lost
 
 
 def transparent_image(data: bytes) -> bool:
@@ -34,6 +35,34 @@ def transparent_image(data: bytes) -> bool:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return (data[12:16] == b"VP8X" and bool(data[20] & 0x10)) or data[12:16] == b"VP8L"
     return False
+
+
+DARK_INK_SHARE = 0.2  # a fifth of the drawing lost in dark mode (its text, its lines) is too much
+
+
+def dark_ink_share(data: bytes) -> float:
+    """The share of a transparent image's drawn pixels that fall below 3:1 on WeChat's dark
+    page (#191919); 1.0 when the image cannot be read (assume the worst)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((128, 128))
+            raw = image.convert("RGBA").tobytes()
+    except (UnidentifiedImageError, OSError, ValueError):
+        return 1.0
+    pixels = [tuple(raw[i : i + 4]) for i in range(0, len(raw), 4)]
+    drawn = [p for p in pixels if p[3] >= 128] or [p for p in pixels if p[3] > 0]
+    if not drawn:
+        return 0.0
+    dark = sum(
+        1
+        for r, g, b, _ in drawn
+        if darkmode.contrast((r, g, b, 1.0), darkmode.DARK_PAGE) < MIN_CONTRAST
+    )
+    return dark / len(drawn)
 
 
 def data_uri_bytes(src: str) -> bytes | None:
@@ -77,10 +106,12 @@ def diagnose(root: Tag, ctx: Context) -> None:
                 ctx.line_of(str(img.get("alt") or "")),
                 "shrink or compress the image",
             )
-        if transparent_image(data):
+        dark_share = dark_ink_share(data) if transparent_image(data) else 0.0
+        if dark_share >= DARK_INK_SHARE:
             ctx.warn(
                 "W21",
-                f"{label} has a transparent background: dark ink on it disappears in dark mode",
+                f"{label} has a transparent background and dark ink ({dark_share:.0%} of what "
+                "it draws is below 3:1 on WeChat's dark page): it disappears in dark mode",
                 ctx.line_of(str(img.get("alt") or "")),
                 "give the image a white background",
             )
@@ -100,9 +131,6 @@ def diagnose(root: Tag, ctx: Context) -> None:
             None,
             "split it into a series",
         )
-
-
-MIN_CONTRAST = 3.0  # WCAG's floor for large text and for marks; below it text is lost
 
 
 def _fixed_color(svg: Tag) -> str | None:
