@@ -281,3 +281,48 @@ def test_the_gallery_shows_each_theme_dark_beside_light(tmp_path: Path) -> None:
             assert shot.convert("RGB").getpixel((4, 4)) == (25, 25, 25)  # WeChat's dark page
         dark_page = (tmp_path / f"{name}.dark.html").read_text(encoding="utf-8")
         assert darken_fragment(gallery_html(name)) in dark_page
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@NEEDS_AUDIT
+def test_checks_colours_are_the_ones_the_audit_measures() -> None:
+    """What W23 measures (contrast_runs: each text run's colour and the background behind
+    it, light and dark) against the audit's own measure in Chromium with mp-darkmode."""
+    from wxformat.wechat.darkmode import contrast_runs, over
+
+    audit = _audit_module()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 375, "height": 667})
+        for theme in ("default", "ocean", "terminal", "sakura"):
+            fragment = gallery_html(theme)
+            root = BeautifulSoup(fragment, "lxml").find("section")
+            assert root is not None
+            runs = [r for r in contrast_runs(root) if not r.mark]
+            for dark in (False, True):
+                page.set_content(
+                    audit.PAGE.format(
+                        bg="#191919" if dark else "#ffffff",
+                        fg="#a3a3a3" if dark else "rgba(0,0,0,0.9)",
+                        frag=fragment,
+                    )
+                )
+                if dark:
+                    page.add_script_tag(content=audit.DARKMODE_JS)
+                    page.evaluate(
+                        "() => Darkmode.run(document.getElementById('js_content')"
+                        ".querySelectorAll('*'), {mode: 'dark', cssSelectorsPrefix: '#js_content'})"
+                    )
+                measured = page.evaluate(audit.MEASURE)["text"]
+                mine = iter(runs)
+                compared = 0
+                for seen in measured:
+                    run = next(r for r in mine if r.text[:16] == seen["sample"])
+                    fg, bg = (run.dark_fg, run.dark_bg) if dark else (run.light_fg, run.light_bg)
+                    ours = [round(v) for v in over(fg, bg)[:3]] + [round(v) for v in bg[:3]]
+                    theirs = [int(v) for v in (seen["fg"] + "," + seen["bg"]).split(",")]
+                    assert max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) <= 2, (
+                        theme, dark, seen, css(fg), css(bg),
+                    )  # fmt: skip
+                    compared += 1
+                assert compared > 100

@@ -123,7 +123,10 @@ def test_dark_mode_recolours_text_and_backgrounds(page: Page) -> None:
     light = page.eval_on_selector("#article p", "e => getComputedStyle(e).color")
     page.check("#dark")
     page.wait_for_function("document.body.classList.contains('dark')")
-    page.wait_for_timeout(300)
+    # the server sends the dark render (WeChat's algorithm, darkmode.py): wait for it
+    page.wait_for_function(
+        "c => getComputedStyle(document.querySelector('#article p')).color !== c", arg=light
+    )
     dark = page.eval_on_selector("#article p", "e => getComputedStyle(e).color")
     assert light != dark
     lightness = page.eval_on_selector(
