@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Page
@@ -169,24 +171,54 @@ def test_render_endpoint_is_what_convert_writes(server: PreviewServer, article: 
     assert data["ok"] and data["html"] == convert_file(article, Options(theme="tech")).fragment
 
 
-def test_ctrl_c_stops_the_server_cleanly(article: Path) -> None:
+def read_line(stream: IO[str], seconds: float) -> str:
+    """A line from a child's pipe, or '' if none comes in time (a test never waits forever)."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize(
+    ("sent", "ignored_at_start"),
+    [
+        (signal.SIGINT, False),
+        (signal.SIGTERM, False),
+        # as a background job starts it (`wxformat preview post.md &`): SIGINT ignored, so
+        # Python installs no Ctrl+C handler of its own; preview must install one
+        (signal.SIGINT, True),
+    ],
+    ids=["ctrl-c", "sigterm", "ctrl-c-in-background-job"],
+)
+def test_the_first_signal_stops_the_server_cleanly(
+    article: Path, sent: signal.Signals, ignored_at_start: bool
+) -> None:
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     proc = subprocess.Popen(
         [sys.executable, "-m", "wxformat", "preview", str(article), "--no-open", "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ignore_sigint if ignored_at_start else None,
     )
-    assert proc.stderr is not None
-    line = proc.stderr.readline()
-    assert "previewing" in line and "127.0.0.1" in line
-    url = line.split(" at ")[1].split()[0]
-    with urllib.request.urlopen(url) as response:
-        assert response.status == 200
-    proc.send_signal(signal.SIGINT)
-    rest = proc.stderr.read()
-    proc.stderr.close()
-    assert proc.wait(timeout=10) == 0
-    assert "preview stopped" in rest and "Traceback" not in rest
+    try:
+        assert proc.stderr is not None
+        line = read_line(proc.stderr, 30)
+        assert "previewing" in line and "127.0.0.1" in line
+        url = line.split(" at ")[1].split()[0]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+        proc.send_signal(sent)
+        assert proc.wait(timeout=10) == 0
+        rest = proc.stderr.read()
+        assert "preview stopped" in rest and "Traceback" not in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def test_as_wechat_view_shows_what_the_paste_filter_keeps(page: Page, article: Path) -> None:

@@ -30,9 +30,9 @@ from wxformat.themes import Theme, load_theme
 
 # the style flags, and the theme variable each sets
 STYLE_FLAGS = (
-    ("--color", "primary-color", "e.g. --color '#0f7b6c' or --color teal"),
-    ("--font-size", "font-size", "e.g. --font-size 15px"),
-    ("--line-height", "line-height", "e.g. --line-height 1.8"),
+    ("--color", "primary-color"),
+    ("--font-size", "font-size"),
+    ("--line-height", "line-height"),
 )
 
 
@@ -66,14 +66,13 @@ class Options:
     ) -> Options:
         """The command line's values, the style ones checked (UsageError: exit status 2)."""
         variables: dict[str, str] = {}
-        for (flag, name, example), value in zip(
-            STYLE_FLAGS, (color, font_size, line_height), strict=True
-        ):
+        for (flag, name), value in zip(STYLE_FLAGS, (color, font_size, line_height), strict=True):
             if not value:
                 continue
             problem = style_problem(name, value)
             if problem:
-                raise UsageError(f"{flag} {value!r} is {problem}", example)
+                what, advice = problem
+                raise UsageError(f"{flag} {value!r} is {what}", advice)
             variables[name] = value.strip()
         if code_theme:
             unknown = code_theme_problem(code_theme)
