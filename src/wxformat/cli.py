@@ -32,7 +32,8 @@ _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, 
 
 def article_options(func: F) -> F:
     """The options every command that converts an article shares. The command receives
-    them as one `options` argument (wxformat.options.Options), checked."""
+    them as one `options` argument, built by Options.from_flags (which checks them): a new
+    option here needs a parameter of the same name there."""
     decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
@@ -68,40 +69,19 @@ def article_options(func: F) -> F:
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
     ]
 
+    names: list[str] = []  # the parameters these options fill, read from click below
+
     @functools.wraps(func)
-    def command(
-        *args: Any,
-        theme: str | None,
-        config: Path | None,
-        footer: bool | None,
-        encoding: str | None,
-        code_theme: str | None,
-        line_numbers: bool | None,
-        mac_window: bool | None,
-        color: str | None,
-        font_size: str | None,
-        line_height: str | None,
-        **kwargs: Any,
-    ) -> Any:
+    def command(*args: Any, **kwargs: Any) -> Any:
         from wxformat.options import Options
 
-        options = Options.from_flags(
-            config=config,
-            encoding=encoding,
-            theme=theme,
-            footer=footer,
-            code_theme=code_theme,
-            line_numbers=line_numbers,
-            mac_window=mac_window,
-            color=color,
-            font_size=font_size,
-            line_height=line_height,
-        )
-        return func(*args, options=options, **kwargs)
+        flags = {name: kwargs.pop(name) for name in names}
+        return func(*args, options=Options.from_flags(**flags), **kwargs)
 
     wrapped: Any = command
     for option in reversed(decorators):
         wrapped = option(wrapped)
+    names.extend(str(param.name) for param in wrapped.__click_params__)
     return cast(F, wrapped)
 
 
