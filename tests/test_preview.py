@@ -236,3 +236,43 @@ def test_as_wechat_view_shows_what_the_paste_filter_keeps(page: Page, article: P
     fragment = convert_file(article, Options()).fragment
     assert "var(" not in shown
     assert paste_filter(fragment)[0].count("<p") == shown.count("<p")
+
+
+def test_a_theme_given_by_its_chinese_name_shows_under_its_name(article: Path) -> None:
+    srv = PreviewServer(article, Options(theme="水墨"), port=0)
+    srv.start()
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.goto(srv.url)
+            tab.wait_for_selector("#article section")
+            assert tab.eval_on_selector("#theme", "e => e.value") == "ink"
+            assert tab.evaluate("document.body.dataset.theme") == "ink"
+    finally:
+        srv.stop()
+
+
+def test_editing_the_footer_template_updates_the_page(tmp_path: Path) -> None:
+    (tmp_path / "wxformat.toml").write_text(
+        '[footer]\naccount = "号"\ntemplate = "footer.html"\n', encoding="utf-8"
+    )
+    (tmp_path / "footer.html").write_text("<p>旧的页脚</p>", encoding="utf-8")
+    path = tmp_path / "post.md"
+    path.write_text("# 标题\n\n正文\n", encoding="utf-8")
+    srv = PreviewServer(path, Options(), port=0)
+    srv.start()
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.goto(srv.url)
+            tab.wait_for_selector("#article section")
+            assert "旧的页脚" in tab.inner_text("#article")
+            time.sleep(0.3)  # let the watcher settle
+            (tmp_path / "footer.html").write_text("<p>新的页脚</p>", encoding="utf-8")
+            tab.wait_for_function(
+                "document.querySelector('#article').innerText.includes('新的页脚')", timeout=5000
+            )
+    finally:
+        srv.stop()
