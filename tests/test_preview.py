@@ -148,7 +148,7 @@ def test_render_error_shows_and_the_server_keeps_running(page: Page, article: Pa
 def test_files_outside_the_article_folder_are_refused(server: PreviewServer, article: Path) -> None:
     secret = article.parent.parent / "secret.txt"
     secret.write_text("do not serve", encoding="utf-8")
-    with urllib.request.urlopen(server.url + "pic.png") as ok:
+    with urllib.request.urlopen(server.url + "pic.png", timeout=10) as ok:
         assert ok.status == 200 and ok.read(4) == b"\x89PNG"
     for path in (
         "../secret.txt",
@@ -159,14 +159,14 @@ def test_files_outside_the_article_folder_are_refused(server: PreviewServer, art
     ):
         request = urllib.request.Request(server.url + path)
         with pytest.raises(urllib.error.HTTPError) as info:
-            urllib.request.urlopen(request)
+            urllib.request.urlopen(request, timeout=10)
         assert info.value.code == 404, path
         info.value.close()
     assert safe_local_file(article.parent, "/../secret.txt") is None
 
 
 def test_render_endpoint_is_what_convert_writes(server: PreviewServer, article: Path) -> None:
-    with urllib.request.urlopen(server.url + "__wx/render?theme=tech") as response:
+    with urllib.request.urlopen(server.url + "__wx/render?theme=tech", timeout=10) as response:
         data = json.load(response)
     assert data["ok"] and data["html"] == convert_file(article, Options(theme="tech")).fragment
 

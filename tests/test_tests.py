@@ -23,7 +23,7 @@ def _has_timeout(call: ast.Call) -> bool:
     return any(keyword.arg == "timeout" for keyword in call.keywords)
 
 
-def test_every_subprocess_a_test_starts_has_a_timeout() -> None:
+def test_every_subprocess_and_request_a_test_makes_has_a_timeout() -> None:
     untimed = []
     for path in sorted(TESTS.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -35,6 +35,11 @@ def test_every_subprocess_a_test_starts_has_a_timeout() -> None:
                 where = f"{path.name}:{call.lineno}"
                 if _is_subprocess(call, WAITING) and not _has_timeout(call):
                     untimed.append(where)
+                # so is every request to a server a test started
+                func = call.func
+                if isinstance(func, ast.Attribute) and func.attr == "urlopen":
+                    if not _has_timeout(call):
+                        untimed.append(where)
                 # a started process is waited for with a timeout in the same function
                 if _is_subprocess(call, {"Popen"}) and not any(
                     isinstance(other.func, ast.Attribute)
