@@ -37,9 +37,12 @@ def test_every_subprocess_and_request_a_test_makes_has_a_timeout() -> None:
                     untimed.append(where)
                 # so is every request to a server a test started
                 func = call.func
-                if isinstance(func, ast.Attribute) and func.attr == "urlopen":
-                    if not _has_timeout(call):
-                        untimed.append(where)
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "urlopen"
+                    and not _has_timeout(call)
+                ):
+                    untimed.append(where)
                 # a started process is waited for with a timeout in the same function
                 if _is_subprocess(call, {"Popen"}) and not any(
                     isinstance(other.func, ast.Attribute)
