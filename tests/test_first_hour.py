@@ -181,8 +181,12 @@ def test_a_theme_typo_gets_a_did_you_mean(cli: Cli, tmp_path: Path) -> None:
     article.write_text("text\n", encoding="utf-8")
     run = cli("convert", str(article), "--theme", "elegnt")
     assert run.code == 1
-    assert "unknown theme 'elegnt' (did you mean 'elegant'?)" in run.err
+    assert "unknown theme 'elegnt' given to --theme (did you mean 'elegant'?)" in run.err
+    assert "elegant 雅致" in run.err  # the hint lists the names with their Chinese ones
     assert cli("convert", str(article), "--theme", "雅至").err.count("did you mean 'elegant'") == 1
+    (tmp_path / "front.md").write_text("---\ntheme: inq\n---\ntext\n", encoding="utf-8")
+    front = cli("convert", str(tmp_path / "front.md"))
+    assert "unknown theme 'inq' in the front matter (did you mean 'ink'?)" in front.err
 
 
 def test_the_chinese_names_wxformat_themes_lists_are_accepted(cli: Cli, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from wxformat.config import (
     style_problem,
 )
 from wxformat.diagnostics import Diagnostic
-from wxformat.errors import ConfigError, UsageError
+from wxformat.errors import ConfigError, ThemeError, UsageError
 from wxformat.footer import default_template, fill, footer_values, names_a_file
 from wxformat.themes import Theme, load_theme
 
@@ -148,15 +148,25 @@ def resolve(article: Article, options: Options | None = None) -> ConvertOptions:
 def resolve_settings(article: Article, settings: Settings, options: Options) -> ConvertOptions:
     """As resolve, with the wxformat.toml layer already read."""
     meta = article.meta
-    theme_name = settings.theme
+    theme_name, chosen_by = settings.theme, ""
     front_theme = meta.get("theme")
     if isinstance(front_theme, str) and front_theme.strip():
-        theme_name = front_theme.strip()
-    theme = load_theme(options.theme or theme_name, (settings.base_dir,))
+        theme_name, chosen_by = front_theme.strip(), "in the front matter"
+    if options.theme:
+        theme_name, chosen_by = options.theme, "given to --theme"
+    try:
+        theme = load_theme(theme_name, (settings.base_dir,))
+    except ThemeError as exc:
+        if not chosen_by:
+            raise
+        # say where the name came from (wxformat.toml's is checked on reading)
+        unknown = f"unknown theme {theme_name!r}"
+        message = exc.message.replace(unknown, f"{unknown} {chosen_by}", 1)
+        raise ThemeError(message, exc.hint) from None
     if options.code_theme:
-        unknown = code_theme_problem(options.code_theme)
-        if unknown:
-            raise UsageError(unknown, "`wxformat themes --code` lists them")
+        wrong = code_theme_problem(options.code_theme)
+        if wrong:
+            raise UsageError(wrong, "`wxformat themes --code` lists them")
     code_theme = options.code_theme or settings.code_theme or theme.code_theme
     mac_window = _first(options.mac_window, settings.mac_window, theme.mac_window)
     line_numbers = _first(options.line_numbers, settings.line_numbers)
