@@ -148,7 +148,9 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     doomed: list[NavigableString] = []
     for text in texts(root):
         parent = text.parent
-        if parent is not None and parent.name in ("pre", "code") and ancestor(parent, "pre"):
+        if parent is not None and (parent.name == "pre" or ancestor(parent, "pre")):
+            # W14: code keeps every space, at any depth of spans; only the line breaks
+            # between tags go (each line ends in a <br>)
             if not text.strip(" \n"):
                 doomed.append(text)
             continue

@@ -212,13 +212,14 @@ def _filter_style(style: str, tag: Tag, changes: list[Change]) -> str:
 
 
 def _collapse_code(pre: Tag, changes: list[Change]) -> None:
-    """W14: inside <pre>, newlines vanish, runs of spaces collapse, blank text nodes go."""
+    """W14: inside <pre>, newlines vanish, runs of spaces collapse, text nodes made only of
+    white space go, at any depth (the space between two highlight spans)."""
     altered = False
     for text in list(pre.find_all(string=True)):
         if not isinstance(text, NavigableString):
             continue
         value = str(text)
-        if not value.strip(" \t\n\r"):
+        if not value.strip():  # any white space, &nbsp; included (JavaScript's \s)
             if value:
                 text.extract()
                 altered = True
