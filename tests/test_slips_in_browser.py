@@ -64,3 +64,47 @@ def test_code_indented_with_nbsp_keeps_its_indentation_and_spaces() -> None:
             indent = (m["return"] - m["def"]) / m["char"]
             assert abs(indent - 4) < 0.2, (indent, m["text"])
             assert m["text"].replace("\xa0", " ").split("\n")[1] == "    return x + 1", m
+
+
+# every Latin word (with digits) inside p, td, th and li: on how many lines it is drawn
+BROKEN_WORDS = """() => {
+  const broken = [];
+  const root = document.querySelector('section');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    if (!node.parentElement.closest('p, td, th, li')) continue;
+    for (const m of node.data.matchAll(/[A-Za-z][A-Za-z0-9]+/g)) {
+      const r = document.createRange();
+      r.setStart(node, m.index); r.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+      if (tops.size > 1) broken.push(m[0]);
+    }
+  }
+  const wrap = document.querySelector('table').parentElement;
+  return {broken, page: document.documentElement.scrollWidth,
+          wrapScroll: wrap.scrollWidth, wrapWidth: wrap.clientWidth};
+}"""
+
+LATIN_WORDS = (
+    "在 JMM 中，编译器会在适当位置插入 `LoadLoad`、`StoreStore`、`LoadStore` 和 `StoreLoad` 屏障，"
+    "防止 happens-before 关系被 reordering 破坏，例如 volatile 写之前插入 StoreStore 屏障，"
+    "写之后插入 StoreLoad 屏障。\n\n"
+    "| 屏障类型 | 指令示例 | 说明 | Implementation |\n|---|---|---|---|\n"
+    "| LoadLoad | Load1; LoadLoad; Load2 | 确保 Load1 数据的装载先于 Load2 | ConcurrentHashMapImplementation |\n"
+    "| StoreStore | Store1; StoreStore; Store2 | 确保 Store1 数据对其他处理器可见 | AbstractQueuedSynchronizer |\n"
+)
+
+
+@pytest.mark.browser
+def test_latin_words_are_never_broken_and_wide_tables_scroll() -> None:
+    from wxformat.themes import builtin_names
+
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        for theme in builtin_names():
+            show(page, convert_text(LATIN_WORDS, theme=theme).fragment)
+            m = page.evaluate(BROKEN_WORDS)
+            assert m["broken"] == [], (theme, m)
+            assert m["page"] <= 375, (theme, "the page is wider than the phone")
+            assert m["wrapScroll"] > m["wrapWidth"], (theme, "the wide table does not scroll")
