@@ -108,3 +108,31 @@ def test_latin_words_are_never_broken_and_wide_tables_scroll() -> None:
             assert m["broken"] == [], (theme, m)
             assert m["page"] <= 375, (theme, "the page is wider than the phone")
             assert m["wrapScroll"] > m["wrapWidth"], (theme, "the wide table does not scroll")
+
+
+GAPS = """() => {
+  const bold = document.querySelector('strong');
+  const formula = document.querySelector('p svg');
+  const codes = document.querySelectorAll('code');
+  const gap = (a, b) => b.getBoundingClientRect().left - a.getBoundingClientRect().right;
+  // the right edge of the bold text itself, not of a space it may carry
+  const r = document.createRange();
+  r.selectNodeContents(bold);
+  const text = bold.textContent.trimEnd();
+  r.setEnd(bold.firstChild, text.length);
+  const boldRight = r.getBoundingClientRect().right;
+  return {bold: formula.getBoundingClientRect().left - boldRight,
+          code: gap(codes[0], codes[1]), text: document.querySelector('p').innerText};
+}"""
+
+
+@pytest.mark.browser
+def test_a_space_between_bold_and_a_formula_survives_the_paste() -> None:
+    fragment = convert_text("**定义** $x$ 是 `a` `b` 两段代码").fragment
+    pasted, _ = paste_filter(fragment)
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        show(page, pasted)
+        m = page.evaluate(GAPS)
+    assert m["bold"] > 3, m  # a space's width at 16px, not the two run together
+    assert m["code"] > 3 or "a b" in m["text"].replace("\xa0", " "), m
