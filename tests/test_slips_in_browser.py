@@ -136,3 +136,61 @@ def test_a_space_between_bold_and_a_formula_survives_the_paste() -> None:
         m = page.evaluate(GAPS)
     assert m["bold"] > 3, m  # a space's width at 16px, not the two run together
     assert m["code"] > 3 or "a b" in m["text"].replace("\xa0", " "), m
+
+
+# for every heading: its number of lines, and how many characters its last line holds
+HEADING_LINES = """() => {
+  const out = [];
+  for (const h of document.querySelectorAll('h1, h2, h3, h4')) {
+    const tops = [];
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      for (let i = 0; i < node.data.length; i++) {
+        if (!node.data[i].trim() || '，。：！？、）”'.includes(node.data[i])) continue;
+        const r = document.createRange();
+        r.setStart(node, i); r.setEnd(node, i + 1);
+        tops.push(Math.round(r.getBoundingClientRect().top));
+      }
+    }
+    const lines = [...new Set(tops)].sort((a, b) => a - b);
+    const last = tops.filter((t) => Math.abs(t - lines[lines.length - 1]) < 3).length;
+    out.push({tag: h.tagName, text: h.textContent, lines: lines.length, last});
+  }
+  return out;
+}"""
+
+TEXT = "从零开始实现一个简单的内存分配器并且讨论它在多线程环境下的表现与代价分析"
+
+
+def headings() -> str:
+    lines = []
+    for level in (1, 2, 3, 4):
+        for n in range(6, len(TEXT) + 1):
+            lines.append(f"{'#' * level} {TEXT[:n]}")
+        lines.append(f"{'#' * level} 第三节：指令重排序与内存屏障的关系说明。")
+        lines.append(f"{'#' * level} 用 Rust 从零实现一个 HTTP 服务器吧")
+    return "\n\n".join(lines)
+
+
+@pytest.mark.browser
+def test_no_heading_leaves_one_character_alone_on_its_last_line() -> None:
+    from wxformat.themes import builtin_names
+
+    source = headings()
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        for theme in builtin_names():
+            show(page, convert_text(source, theme=theme).fragment)
+            found = page.evaluate(HEADING_LINES)
+            alone = [h for h in found if h["lines"] > 1 and h["last"] < 2]
+            assert alone == [], (theme, alone[:3])
+
+
+@pytest.mark.browser
+def test_ink_h2_holds_a_ten_character_heading_on_one_line() -> None:
+    with chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        show(page, convert_text("## 时间复杂度的渐近上界\n\n正文", theme="ink").fragment)
+        (h2,) = page.evaluate(HEADING_LINES)
+    assert h2["lines"] == 1, h2

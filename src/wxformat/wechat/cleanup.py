@@ -194,7 +194,7 @@ def _space_cost(text: NavigableString) -> int:
 
 def _edge_text(tag: Tag, last: bool) -> NavigableString | None:
     """The element's first (or last) piece of text, outside drawings."""
-    found = [t for t in texts(tag) if t.strip() and not ancestor(t, "svg")]  # type: ignore[arg-type]
+    found = [t for t in texts(tag) if t.strip() and not ancestor(t, "svg")]
     return (found[-1] if last else found[0]) if found else None
 
 
