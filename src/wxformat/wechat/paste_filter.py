@@ -71,16 +71,23 @@ def paste_filter(html: str) -> tuple[str, list[Change]]:
 
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in soup.find_all(REMOVED_WITH_CONTENT):
-        if tag.name in ("style", "link") or (tag.name == "script" and tag.get_text(strip=True)):
+    removed = soup.find_all(REMOVED_WITH_CONTENT)
+    # reported before anything goes: a whole page's <head> holds its <style> and <link>s
+    for tag in removed:
+        stylesheet = tag.name == "link" and "stylesheet" in str(tag.get("rel") or "").lower()
+        script = tag.name == "script" and tag.get_text(strip=True)
+        if tag.name == "style" or stylesheet or script:
+            where = " in <head>" if tag.find_parent("head") is not None else ""
             change(
                 "W1",
-                f"<{tag.name}> is removed: only inline style attributes survive",
+                f"<{tag.name}>{where} is removed: only inline style attributes survive",
                 tag,
                 tag.name,
                 "inline the CSS (wxformat does) instead of a stylesheet",
             )
-        tag.decompose()
+    for tag in removed:
+        if not tag.decomposed:
+            tag.decompose()
     for tag in soup.find_all(REMOVED_ELEMENTS):
         kind = "checkbox" if tag.get("type") == "checkbox" else tag.name
         change(
@@ -159,23 +166,16 @@ def paste_filter(html: str) -> tuple[str, list[Change]]:
     for img in soup.find_all("img"):
         src = str(img.get("src") or "").strip()
         scheme = urlsplit(src).scheme.lower() if src else ""
-        if scheme in ("http", "https"):
-            host = _host(src)
-            if host in FAILING_IMAGE_HOSTS or (host == "github.com" and "/raw/" in src):
-                change(
-                    "W19",
-                    f"images from {host} often fail to upload (图片上传失败)",
-                    img,
-                    src,
-                    "host the image elsewhere, or use a local file that wxformat embeds",
-                )
-        elif scheme != "data":
+        # images on hosts WeChat fails to fetch are reported by checks.diagnose, which
+        # check runs on any HTML too: reported here as well, they were reported twice
+        if scheme not in ("http", "https", "data"):
             change(
                 "W19",
                 f"image {src or '(no src)'} cannot be fetched by WeChat: it will be missing",
                 img,
                 src or "img",
-                "use a local file next to the article (wxformat embeds it) or an https URL",
+                "WeChat fetches only http(s) images: give an https URL, or embed the image "
+                "as data: (wxformat embeds the local images of a Markdown article)",
             )
             img.decompose()
     return str(soup), changes
