@@ -13,11 +13,14 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from wxformat.article import Article, read_article
+from wxformat.cache import open_default
+from wxformat.options import Options, resolve
+from wxformat.paths import APP, cache_dir, config_dir
 from wxformat.pipeline import convert, serialize
 from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
-from wxformat.runner import Options, settings_for
+from wxformat.runner import DiskFiles
 from wxformat.title import title_heading
 
 if sys.version_info >= (3, 11):
@@ -75,15 +78,12 @@ class Plan:
         return "\n".join(lines)
 
 
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "wxformat"
-
-
 def user_cache_dir() -> Path:
-    from wxformat.cache import cache_dir
+    """Where the access token and the upload records live: the cache folder, even when the
+    conversion cache is off (they are what keeps a second publish from uploading again)."""
+    import platformdirs
 
-    return cache_dir() or Path(os.path.expanduser("~")) / ".cache" / "wxformat"
+    return cache_dir() or Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
 def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
@@ -108,7 +108,7 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
     if repo is not None and repo in path.resolve().parents:
         raise PublishError(
             f"the credentials file {path} is inside the repository {repo}",
-            "move it out (e.g. ~/.config/wxformat/credentials.toml) so it is never committed",
+            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -164,11 +164,12 @@ def publish(
     keep_title_heading: bool = False,
 ) -> Plan:
     article = read_article(path, options.encoding)
-    settings = settings_for(article, options)
-    result = convert(article, settings)
+    resolved = resolve(article, options)
+    settings = resolved.publish
+    result = convert(article, resolved, files=DiskFiles(), cache=open_default())
     meta = article.meta
     title = result.title
-    author = str(meta.get("author") or settings.publish.get("author") or "")
+    author = str(meta.get("author") or settings.author)
     soup = BeautifulSoup(result.fragment, "html.parser")
     plan = Plan()
     # WeChat shows the title above the body: an opening `# title` would show it twice
@@ -181,12 +182,8 @@ def publish(
     digest = " ".join(str(given).split()) if given else digest_of(article)
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        api_base = os.environ.get("WECHAT_API_BASE") or str(
-            settings.publish.get("api_base") or DEFAULT_API_BASE
-        )
-        credentials = load_credentials(
-            str(settings.publish.get("credentials") or ""), article.base_dir
-        )
+        api_base = os.environ.get("WECHAT_API_BASE") or settings.api_base or DEFAULT_API_BASE
+        credentials = load_credentials(settings.credentials, article.base_dir)
         client = WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
     owner = client.credentials.app_id if client else "dry-run"
     store = UploadStore(user_cache_dir() / f"uploads-{owner}.json" if client else None)
@@ -251,14 +248,8 @@ def publish(
         data, name, mime = for_upload(cover)
         thumb_media_id, url = client.add_material(data, "cover-" + name, mime)
         store.put("cover", cover.digest, {"media_id": thumb_media_id, "url": url})
-    open_comments = (
-        comments if comments is not None else bool(settings.publish.get("open_comments", True))
-    )
-    only_fans = (
-        fans_only
-        if fans_only is not None
-        else bool(settings.publish.get("fans_only_comments", False))
-    )
+    open_comments = comments if comments is not None else settings.open_comments
+    only_fans = fans_only if fans_only is not None else settings.fans_only_comments
     root = soup.find("section")
     plan.draft = {
         "title": title,
