@@ -438,7 +438,13 @@ def check(target: Path, fmt: str, options: Options) -> None:
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option(
-    "--dry-run", is_flag=True, help="Do everything but the network calls; print the draft."
+    "--dry-run", is_flag=True, help="Do everything but the network calls; print the plan."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the full draft payload as JSON.")
+@click.option(
+    "--keep-title-heading",
+    is_flag=True,
+    help="Keep an opening # heading that repeats the title (WeChat shows the title anyway).",
 )
 @click.option(
     "--comments/--no-comments", default=None, help="Open comments on the article (default: on)."
@@ -450,6 +456,8 @@ def check(target: Path, fmt: str, options: Options) -> None:
 def publish(
     article: Path,
     dry_run: bool,
+    as_json: bool,
+    keep_title_heading: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
     options: Options,
@@ -467,13 +475,15 @@ def publish(
         dry_run=dry_run,
         comments=comments,
         fans_only=fans_only_comments,
+        keep_title_heading=keep_title_heading,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
-    if dry_run:
+    if as_json:
         click.echo(json.dumps(plan.draft, ensure_ascii=False, indent=2))
-        for label in plan.uploaded:
-            click.echo(f"would upload: {label}", err=True)
-        click.echo(f"dry run: nothing was sent ({images})", err=True)
+    if dry_run:
+        if not as_json:
+            click.echo(plan.summary(dry_run=True))
+        click.echo("dry run: nothing was sent (--json prints the full draft)", err=True)
         return
     click.echo(f"draft created: media_id {plan.media_id} ({images})", err=True)
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
