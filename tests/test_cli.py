@@ -211,7 +211,7 @@ def test_flags_beat_front_matter_which_beats_config(cli: Cli, tmp_path: Path) ->
     (tmp_path / "wxformat.toml").write_text('theme = "minimal"\n', encoding="utf-8")
     path = tmp_path / "a.md"
     path.write_text("---\ntheme: ocean\n---\n## Heading\n", encoding="utf-8")
-    ocean_h2 = "background-color:#1e3a8a"
+    ocean_h2 = "background-color:#182e6d"
     assert ocean_h2 in cli("convert", str(path), "--fragment").out  # front matter over config
     flagged = cli("convert", str(path), "--fragment", "--theme", "tech").out
     assert ocean_h2 not in flagged and "background-color:#0e7490" in flagged  # the flag wins

@@ -17,12 +17,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.browser import chromium
-from tests.conftest import SHARED, convert_text
+from tests.conftest import SHARED, convert_text, needs_shared
 from wxformat.article import read_article
-from wxformat.config import load_settings
-from wxformat.pipeline import convert
 from wxformat.preview import PreviewServer
-from wxformat.runner import Options, convert_file
+from wxformat.runner import Options, convert_article
 from wxformat.themes_cli import SAMPLE, all_themes
 from wxformat.wechat.darkmode import (
     contrast,
@@ -34,10 +32,8 @@ from wxformat.wechat.darkmode import (
 )
 
 AUDIT = SHARED / "tools" / "dark_audit.py"
-NEEDS_AUDIT = pytest.mark.skipif(
-    not AUDIT.exists(),
-    reason="needs ../shared/tools/dark_audit.py and its copy of mp-darkmode "
-    "(present in CI and sessions): the real algorithm to compare with",
+NEEDS_AUDIT = needs_shared(
+    "tools/dark_audit.py", "comparing with WeChat's real dark-mode algorithm (mp-darkmode)"
 )
 THEMES = [t.name for t in all_themes()]
 
@@ -74,21 +70,19 @@ def test_text_is_mirrored_only_below_brightness_90_and_lightness_40() -> None:
 
 
 def gallery_html(theme: str) -> str:
-    article = read_article(SAMPLE)
-    return convert(article, load_settings(None, article.base_dir).override(theme=theme)).fragment
+    return convert_article(read_article(SAMPLE), Options(theme=theme)).fragment
 
 
 def test_every_theme_passes_our_own_contrast_check() -> None:
     """W23 (the port) finds nothing in any built-in theme or code theme."""
-    from wxformat.wechat.code import CODE_THEMES
+    from wxformat.themes import CODE_THEMES
 
     article = read_article(SAMPLE)
-    base = load_settings(None, article.base_dir)
     for theme in THEMES:
-        result = convert(article, base.override(theme=theme))
+        result = convert_article(article, Options(theme=theme))
         assert not [w for w in result.warnings if w.rule == "W23"], (theme, result.warnings)
     for code_theme in CODE_THEMES:
-        result = convert(article, base.override(code_theme=code_theme, line_numbers=True))
+        result = convert_article(article, Options(code_theme=code_theme, line_numbers=True))
         assert not [w for w in result.warnings if w.rule == "W23"], (code_theme, result.warnings)
 
 
@@ -241,13 +235,13 @@ def test_the_previews_dark_toggle_shows_what_wechats_algorithm_shows(tmp_path: P
             tab.goto(server.url)
             tab.wait_for_selector("#article section")
             light_colour = tab.eval_on_selector("#article section", "e => e.style.color")
+            fragment = tab.eval_on_selector("#article", "e => e.innerHTML")  # as shown, light
             tab.check("#dark")
             tab.wait_for_function(
                 "c => document.querySelector('#article section').style.color !== c",
                 arg=light_colour,
             )
             shown = tab.evaluate(collect.replace("ROOT", "'article'"))
-            fragment = convert_file(article, Options(theme="sakura")).fragment
             tab.set_content(audit.PAGE.format(bg="#191919", fg="#a3a3a3", frag=fragment))
             tab.add_script_tag(content=audit.DARKMODE_JS)
             tab.evaluate(
