@@ -25,11 +25,13 @@ from wxformat.wechat.tree import ancestor, children, first, tags
 MAX_DEPTH = 2
 NUMBER_COLUMN_EM = 1.5  # the themes' column for "1." to "9."; wider numbers widen it
 NUMBER_GAP_EM = 0.55  # space between a number and its text, as "9." has in that column
-# a filled square (the span's border-radius makes it a disc), a ring, a small square
+# a filled square (the span's border-radius makes it a disc), a ring, a small square; paths
+# only, the SVG element seen surviving the editor (W3)
 BULLET_SHAPES = {
-    1: '<rect width="6" height="6"/>',
-    2: '<circle cx="3" cy="3" r="2.4" fill="none" stroke="currentColor" stroke-width="1.2"/>',
-    3: '<rect width="6" height="6"/>',
+    1: '<path d="M0 0h6v6H0z"/>',
+    2: '<path d="M3 .6a2.4 2.4 0 1 1 0 4.8a2.4 2.4 0 1 1 0-4.8z" fill="none" '
+    'stroke="currentColor" stroke-width="1.2"/>',
+    3: '<path d="M0 0h6v6H0z"/>',
 }
 
 
