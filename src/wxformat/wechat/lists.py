@@ -50,7 +50,7 @@ def _shift(path: str, dx: float) -> str:
 def bullet_svg(level: int) -> str:
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 6 6" fill="currentColor" '
-        'style="display:block;width:100%;height:100%;max-width:none">'
+        'style="display:block;width:100%;height:100%;max-width:none;border-radius:inherit">'
         f"{BULLET_SHAPES[min(level, 3)]}</svg>"
     )
 
