@@ -197,6 +197,12 @@ def _hint(run: darkmode.Run, dark: bool) -> str:
                 f"a light slab: use a neutral grey ({grey}) or a translucent tint ({tint}), "
                 "which it turns dark"
             )
+    if fg[3] < 1:  # WeChat keeps a colour's transparency, and the page shows through it
+        opaque = darkmode.readable(darkmode.over(fg, run.light_bg), run.light_bg, 4.5)
+        return (
+            f"use an opaque colour such as {darkmode.css(opaque)}: a translucent one lets "
+            "the page show through in both modes"
+        )
     suggestion = darkmode.css(darkmode.readable(fg, run.light_bg, 4.5))
     if suggestion != darkmode.css(fg) and not run.mark:
         return f"use {suggestion} instead: same hue, readable in light and dark mode"
@@ -249,12 +255,13 @@ def check_contrast(root: Tag, ctx: Context) -> None:
         also = f" ({more} more like it)" if more else ""
         fixed = _fixed_color(run.element) if run.mark else None
         if key[0] == "slab":
-            where = _where(run.element)
+            short = run.text if len(run.text) <= 16 else run.text[:15] + "…"
             ctx.warn(
                 "W23",
-                f"the {where} background {darkmode.css(run.light_bg)} stays a light slab "
-                f"({darkmode.css(run.dark_bg)}) on WeChat's dark page, its text "
-                f"{darkmode.css(run.dark_fg)} at {ratio:.1f}:1{also}",
+                f"{_where(run.element)} “{short}” sits on {darkmode.css(run.light_bg)}, "
+                f"which WeChat's dark mode only dims to a light slab "
+                f"({darkmode.css(run.dark_bg)}, the text {darkmode.css(run.dark_fg)} at "
+                f"{ratio:.1f}:1) glaring on its dark page{also}",
                 ctx.line_of(run.text[:16]),
                 _hint(run, True),
             )
