@@ -40,7 +40,7 @@ LANGUAGE_ALIASES = {
     "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
 }  # fmt: skip
 # v3: token colours made readable in light and in WeChat's dark mode (W21, darkmode.readable)
-_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v3"
+_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v3.1"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
 WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 
@@ -171,6 +171,8 @@ def _language(code: Tag) -> str:
 
 def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
     background, text_color = block_colors(ctx.code_theme, ctx.cache)
+    # a translucent background is drawn once, by the block, or its tint would double
+    pre_background = "transparent" if background.startswith("rgba(") else background
     for pre in tags(soup, "pre"):
         code = first(pre, "code")
         source = (code or pre).get_text()
@@ -201,7 +203,7 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
             header = f'<section class="wx-code-header">{dots}</section>'
         block = parse_fragment(
             f'<section class="wx-code" style="background-color:{background}">{header}'
-            f'<pre class="wx-pre" style="background-color:{background};'
+            f'<pre class="wx-pre" style="background-color:{pre_background};'
             f'color:{text_color}">'
             f'<code class="wx-code-body">{body}</code></pre></section>'
         )
@@ -213,7 +215,8 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
 
 
 def _background(style: StyleMeta) -> str:
-    """The code theme's background, kept pale enough for dark mode to invert it (W21)."""
+    """The code theme's background; a pale tint as the same colour drawn translucent, which
+    WeChat's dark mode keeps as a tint instead of dimming it to a light slab (W21)."""
     written = str(getattr(style, "background_color", None) or "#f6f8fa")
     color = darkmode.parse_color(written)
     return written if color is None else darkmode.css(darkmode.surviving_background(color))
@@ -235,6 +238,6 @@ def _text_color(style: StyleMeta) -> str:
     color = style.style_for_token(Text)["color"]
     if color:
         return str(color)
-    bg = _background(style).lstrip("#")
+    bg = str(getattr(style, "background_color", None) or "#f6f8fa").lstrip("#")
     dark = len(bg) >= 6 and sum(int(bg[i : i + 2], 16) for i in (0, 2, 4)) < 3 * 128
     return "d4d4d4" if dark else "24292e"

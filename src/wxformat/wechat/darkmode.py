@@ -597,11 +597,17 @@ def readable(color: RGBA, bg: RGBA, need: float = 4.5) -> RGBA:
 @lru_cache(maxsize=64)
 def surviving_background(bg: RGBA) -> RGBA:
     """bg, or for a pale tint that dark mode would only dim to a light slab (brightness
-    190..250 with a hue), the same tint made just pale enough to be inverted instead."""
-    h, s, light = to_hsl(bg)
+    190..250 with a hue), the same colour on white drawn as a translucent tint: WeChat keeps
+    a tint whose own colour is no brighter than 190, so it stays a tint on the dark page."""
+    _, s, _ = to_hsl(bg)
     if bg[3] < 1 or s == 0 or not MAX_BG_BRIGHTNESS < brightness(bg) <= WHITE_LIKE_BRIGHTNESS:
         return bg
-    while brightness(bg) <= WHITE_LIKE_BRIGHTNESS and light < 100:
-        light += 0.25
-        bg = from_hsl(h, s, light)
-    return (float(round(bg[0])), float(round(bg[1])), float(round(bg[2])), 1.0)
+    lift = [255 - v for v in bg[:3]]  # how far below white each channel is
+    for step in range(100, 0, -1):  # the most opaque tint that works is the palest colour
+        alpha = step / 100
+        base = [255 - d / alpha for d in lift]
+        candidate = (base[0], base[1], base[2], alpha)
+        kept = brightness(candidate) <= MAX_BG_BRIGHTNESS - 1  # a tint WeChat leaves alone
+        if min(base) >= 0 and kept and to_hsl(candidate)[2] >= LOW_LIGHTNESS:
+            return (float(round(base[0])), float(round(base[1])), float(round(base[2])), alpha)
+    return bg
