@@ -346,3 +346,15 @@ def test_checks_colours_are_the_ones_the_audit_measures() -> None:
                     )  # fmt: skip
                     compared += 1
                 assert compared > 100
+
+
+def test_a_pale_code_theme_keeps_its_cream_in_light_and_is_a_dark_tint_in_dark() -> None:
+    from wxformat.cache import MemoryCache
+    from wxformat.wechat.code import block_colors
+    from wxformat.wechat.darkmode import DARK_PAGE, LIGHT_PAGE, over
+
+    for theme, cream in (("gruvbox-light", "#fbf1c7"), ("solarized-light", "#fdf6e3")):
+        background = c(block_colors(theme, MemoryCache())[0])
+        light = over(background, LIGHT_PAGE)
+        assert max(abs(a - b) for a, b in zip(light[:3], c(cream)[:3], strict=True)) <= 2
+        assert contrast(over(dark_background(background), DARK_PAGE), DARK_PAGE) < 2  # dark
