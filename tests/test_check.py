@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLES, CliRun
+from tests.conftest import ARTICLES, SHARED, CliRun, needs_shared
 from tests.test_wechat_rules import ALPHA_PNG, OPAQUE_PNG
 
 Cli = Callable[..., CliRun]
@@ -153,14 +153,12 @@ DOCUMENTED = (
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not (ARTICLES.parent.parent / "shared" / "corpus").is_dir(), reason="needs ../shared"
-)
+@needs_shared("corpus", "checking the corpus of real articles")
 def test_samples_and_corpus_check_clean_or_with_documented_warnings() -> None:
     from wxformat.check import check_file
     from wxformat.runner import Options
 
-    corpus = sorted((ARTICLES.parent.parent / "shared" / "corpus").glob("*.md"))
+    corpus = sorted((SHARED / "corpus").glob("*.md"))
     assert check_file(ARTICLES / "welcome.md", Options()).clean
     math = check_file(ARTICLES / "math.md", Options())
     assert [p.rule for p in math.problems] == ["W5"]  # the sample's deliberate broken formula

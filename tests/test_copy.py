@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -37,7 +38,12 @@ def xdisplay() -> Iterator[str]:
     )
     os.close(write)
     with os.fdopen(read) as numbers:
-        display = ":" + numbers.readline().strip()
+        ready, _, _ = select.select([numbers], [], [], 30)  # never wait forever for it
+        display = ":" + numbers.readline().strip() if ready else ""
+    if not ready or display == ":":
+        server.kill()
+        server.wait(timeout=10)
+        pytest.fail("Xvfb did not start within 30 s")
     yield display
     server.terminate()
     server.wait(timeout=10)

@@ -32,7 +32,8 @@ _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, 
 
 def article_options(func: F) -> F:
     """The options every command that converts an article shares. The command receives
-    them as one `options` argument (wxformat.options.Options), checked."""
+    them as one `options` argument, built by Options.from_flags (which checks them): a new
+    option here needs a parameter of the same name there."""
     decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
@@ -68,40 +69,19 @@ def article_options(func: F) -> F:
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
     ]
 
+    names: list[str] = []  # the parameters these options fill, read from click below
+
     @functools.wraps(func)
-    def command(
-        *args: Any,
-        theme: str | None,
-        config: Path | None,
-        footer: bool | None,
-        encoding: str | None,
-        code_theme: str | None,
-        line_numbers: bool | None,
-        mac_window: bool | None,
-        color: str | None,
-        font_size: str | None,
-        line_height: str | None,
-        **kwargs: Any,
-    ) -> Any:
+    def command(*args: Any, **kwargs: Any) -> Any:
         from wxformat.options import Options
 
-        options = Options.from_flags(
-            config=config,
-            encoding=encoding,
-            theme=theme,
-            footer=footer,
-            code_theme=code_theme,
-            line_numbers=line_numbers,
-            mac_window=mac_window,
-            color=color,
-            font_size=font_size,
-            line_height=line_height,
-        )
-        return func(*args, options=options, **kwargs)
+        flags = {name: kwargs.pop(name) for name in names}
+        return func(*args, options=Options.from_flags(**flags), **kwargs)
 
     wrapped: Any = command
     for option in reversed(decorators):
         wrapped = option(wrapped)
+    names.extend(str(param.name) for param in wrapped.__click_params__)
     return cast(F, wrapped)
 
 
@@ -199,7 +179,10 @@ def convert(
     jobs: int | None,
     options: Options,
 ) -> None:
-    """Convert ARTICLE (Markdown), or every article in a folder, to WeChat-ready HTML."""
+    """Convert an article, or a folder of them, to WeChat-ready HTML.
+
+    ARTICLE is a Markdown file, or a folder (with -o OUTDIR) whose articles are all
+    converted."""
     if article.is_dir():
         convert_folder_command(article, output, changed, jobs, options)
         return
@@ -216,6 +199,24 @@ def convert(
         click.echo(
             f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
         )
+        if not fragment and _interactive():
+            click.echo(next_steps(output, article), err=True)
+
+
+def _interactive() -> bool:
+    """Someone is watching the messages: stderr is a terminal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def next_steps(page: Path, article: Path) -> str:
+    """What to do with a page written to a file, for someone who has just made one."""
+    return (
+        f"next: open {page} in a browser, select all (Ctrl+A, or Cmd+A on a Mac), copy, and "
+        f"paste into the WeChat editor; or skip the file: wxformat copy {article}"
+    )
 
 
 def convert_folder_command(
@@ -229,6 +230,11 @@ def convert_folder_command(
         )
     if output.exists() and not output.is_dir():
         raise OutputError(f"-o {output} is a file", "give a folder for the converted articles")
+    if output.suffix.lower() in (".html", ".htm") and not output.exists():
+        raise OutputError(
+            f"-o {output} looks like a file name, but {folder} is a folder of articles",
+            f"give an output folder, e.g. wxformat convert {folder} -o out/",
+        )
     total = len(find_articles(folder, output))
     if total == 0:
         raise OutputError(
@@ -274,7 +280,7 @@ def convert_folder_command(
 @click.option("--code", "code", is_flag=True, help="List the code highlighting themes instead.")
 @click.option("--no-screenshots", is_flag=True, help="With --gallery: skip the PNG screenshots.")
 def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
-    """List the themes (or build a gallery to choose by looking)."""
+    """List the themes, or build a gallery to compare them."""
     from wxformat import themes_cli
 
     if code:
@@ -314,7 +320,7 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 )
 @article_options
 def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
-    """Preview ARTICLE at phone width, live, in any theme."""
+    """Preview an article at phone width, live, in any theme."""
     from wxformat.article import read_article
     from wxformat.preview import PreviewServer
 
@@ -326,24 +332,49 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
             f"cannot listen on {host}:{port}: {exc.strerror}", "choose another --port, or --port 0"
         ) from None
     server.start()
-    import signal
-
-    def stop_on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl+C
-
-    signal.signal(signal.SIGTERM, stop_on_term)
-    click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(server.url)
+    previous = _stop_on_signals()
     try:
+        click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+        _restore_signals(previous)
         click.echo("preview stopped", err=True)
+
+
+_STOP_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Make the first Ctrl+C (SIGINT) or SIGTERM stop a long-running command, even where the
+    process was started with SIGINT ignored (a background job, some terminals and IDEs);
+    signals that arrive while it stops are ignored. Returns the handlers it replaced."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        for name in _STOP_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in _STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 @cli.command()
@@ -358,7 +389,7 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
 )
 @article_options
 def copy(article: Path, print_only: bool, html_source: bool, options: Options) -> None:
-    """Copy ARTICLE to the clipboard, ready to paste into the WeChat editor."""
+    """Copy an article to the clipboard, ready to paste into WeChat."""
     from bs4 import BeautifulSoup
 
     from wxformat import clipboard
@@ -389,7 +420,7 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
 )
 @article_options
 def check(target: Path, fmt: str, options: Options) -> None:
-    """Report what WeChat would break in an article (or any HTML), before pasting.
+    """Report what WeChat would break in an article or HTML file.
 
     Exit status: 0 clean, 1 problems found, 2 the file could not be checked.
     """
@@ -431,7 +462,9 @@ def publish(
     fans_only_comments: bool | None,
     options: Options,
 ) -> None:
-    """Publish ARTICLE as a draft in the Official Account (images uploaded)."""
+    """Publish an article as a draft in the Official Account.
+
+    Its images are uploaded to WeChat first."""
     import json
 
     from wxformat.publish.run import publish as publish_article

@@ -50,6 +50,14 @@ class PreviewState:
         resolved = self.resolved()
         return resolved.account if resolved else ""
 
+    def theme_name(self) -> str:
+        """The theme asked for on the command line, by its name (`--theme 雅致` is elegant),
+        or '' when the article's own settings choose."""
+        if not self.options.theme:
+            return ""
+        resolved = self.resolved()
+        return resolved.theme.name if resolved else self.options.theme
+
     def resolved(self) -> ConvertOptions | None:
         """The article's options as they stand, or None while they cannot be resolved."""
         from wxformat.article import read_article
@@ -198,7 +206,7 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             ]
             config = {
                 "themes": themes,
-                "theme": state.options.theme or "",
+                "theme": state.theme_name(),
                 "file": state.article.name,
                 "account": state.account(),
                 "code_themes": list(CODE_THEMES),
