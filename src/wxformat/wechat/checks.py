@@ -1,8 +1,8 @@
 """Warnings about the finished article that no fixer can repair, reported by every command
-(convert, copy, preview, check) from the final tree: W17 deep lists, W19 image hosts and
-sizes, W21 dark-mode risks, W22 length, W23 text and marks below 3:1 in light or dark mode
-(dark mode as WeChat's own algorithm draws it: darkmode.py). A problem is located by its
-Markdown source line when the article's source is known."""
+(convert, copy, preview, check) from the final tree: W5 MathML, W17 deep lists, W19 image
+hosts and sizes, W21 dark-mode risks, W22 length, W23 text and marks below 3:1 in light or
+dark mode (dark mode as WeChat's own algorithm draws it: darkmode.py). A problem is located
+by its Markdown source line when the article's source is known."""
 
 from __future__ import annotations
 
