@@ -40,7 +40,7 @@ LANGUAGE_ALIASES = {
     "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
 }  # fmt: skip
 # v3: token colours made readable in light and in WeChat's dark mode (W21, darkmode.readable)
-_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v3.1"
+_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v3.2"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
 WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 
@@ -229,7 +229,8 @@ def _readable(color: str, background: str) -> str:
     fg, bg = darkmode.parse_color(color), darkmode.parse_color(background)
     if fg is None or bg is None:
         return color
-    return darkmode.css(darkmode.readable(fg, bg, 4.6))
+    # a translucent background shows what is behind it (a tinted quote, an alert): leave room
+    return darkmode.css(darkmode.readable(fg, bg, 4.6 if bg[3] >= 1 else 5.2))
 
 
 def _text_color(style: StyleMeta) -> str:
