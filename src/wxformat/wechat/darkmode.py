@@ -425,16 +425,14 @@ class _Mutable:
 def dark_changes(root: Tag) -> dict[int, dict[str, str]]:
     """Every element's dark-mode declarations, keyed by id() of the tag (root included)."""
     changes: dict[int, dict[str, str]] = {}
-
-    def walk(tag: Tag, passed: _Passed) -> None:
+    # document order, without recursion: raw HTML may nest thousands of levels deep
+    stack: list[tuple[Tag, _Passed]] = [(root, _Passed())]
+    while stack:
+        tag, passed = stack.pop()
         values, mine = convert_element(tag, passed)
         if values:
             changes[id(tag)] = values
-        for child in tag.children:
-            if isinstance(child, Tag):
-                walk(child, mine)
-
-    walk(root, _Passed())
+        stack.extend((child, mine) for child in reversed(tag.contents) if isinstance(child, Tag))
     return changes
 
 
@@ -525,15 +523,26 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
     changes = dark_changes(root)
     start = _Seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
 
-    def walk(tag: Tag, seen: _Seen) -> Iterator[Run]:
+    # document order, without recursion: raw HTML may nest thousands of levels deep
+    stack: list[tuple[Tag | NavigableString, Tag, _Seen]] = [(root, root, start)]
+    while stack:
+        node, parent, seen = stack.pop()
+        if not isinstance(node, Tag):
+            text = str(node).strip()
+            if text:
+                yield Run(
+                    parent, text, False, seen.light_fg, seen.light_bg, seen.dark_fg,
+                    seen.dark_bg, seen.declared_bg,
+                )  # fmt: skip
+            continue
+        tag = node
         decls = _style(tag)
         if any(d.name == "display" and d.value == "none" for d in decls):
-            return
+            continue
         dark = changes.get(id(tag), {})
         light_fg = _value(decls, ("color",))
         light_bg = _value(decls, ("background-color", "background"))
         dark_decls = declarations(";".join(f"{k}:{v}" for k, v in dark.items())) if dark else ()
-
         dark_fg = _value(dark_decls, ("color",)) or light_fg
         dark_bg = _value(dark_decls, ("background-color", "background")) or light_bg
         seen = _Seen(
@@ -550,19 +559,12 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
                 yield Run(
                     tag, "", True, light, seen.light_bg, dark_color, seen.dark_bg, seen.declared_bg
                 )
-            return
-        for child in tag.children:
-            if isinstance(child, Tag):
-                yield from walk(child, seen)
-            elif isinstance(child, NavigableString) and type(child) is NavigableString:
-                text = str(child).strip()
-                if text:
-                    yield Run(
-                        tag, text, False, seen.light_fg, seen.light_bg, seen.dark_fg,
-                        seen.dark_bg, seen.declared_bg,
-                    )  # fmt: skip
-
-    yield from walk(root, start)
+            continue
+        stack.extend(
+            (child, tag, seen)
+            for child in reversed(tag.contents)
+            if isinstance(child, Tag) or type(child) is NavigableString
+        )
 
 
 # --- choosing colours that survive -------------------------------------------------------
