@@ -30,8 +30,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import tinycss2
-import tinycss2.color3
 from bs4.element import NavigableString, Tag
 
 RGBA = tuple[float, float, float, float]  # r, g, b in 0..255 (unrounded), alpha in 0..1
@@ -186,12 +184,52 @@ def css(c: RGBA) -> str:
     return f"rgba({r}, {g}, {b}, {round(c[3], 3):g})"
 
 
+_SIMPLE_RGB = re.compile(
+    r"rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)"
+)
+
+
+@lru_cache(maxsize=2048)
 def parse_color(value: str) -> RGBA | None:
-    """A CSS colour (hex, rgb(a), hsl(a), a name) as RGBA; None for anything else."""
-    parsed = tinycss2.color3.parse_color(value.strip())
+    """A CSS colour (hex, rgb(a), hsl(a), a name) as RGBA; None for anything else. Our own
+    styles' forms (hex, rgba with commas) are read here; anything else by tinycss2, loaded
+    only then: a warm conversion must not pay for importing it."""
+    value = value.strip()
+    low = value.lower()
+    if low.startswith("#") and len(low) in (4, 5, 7, 9):
+        digits = low[1:]
+        if all(ch in "0123456789abcdef" for ch in digits):
+            if len(digits) in (3, 4):
+                digits = "".join(ch * 2 for ch in digits)
+            alpha = int(digits[6:8], 16) / 255 if len(digits) == 8 else 1.0
+            r, g, b = (float(int(digits[i : i + 2], 16)) for i in (0, 2, 4))
+            return (r, g, b, alpha)
+    m = _SIMPLE_RGB.fullmatch(low)
+    if m and all(float(v) <= 255 for v in m.groups()[:3]):
+        alpha = min(1.0, float(m.group(4))) if m.group(4) is not None else 1.0
+        return (float(m.group(1)), float(m.group(2)), float(m.group(3)), alpha)
+    if low in NOT_COLORS or not low:
+        return None
+    import tinycss2.color3
+
+    parsed = tinycss2.color3.parse_color(value)
     if parsed is None or isinstance(parsed, str):
         return None
     return (parsed.red * 255, parsed.green * 255, parsed.blue * 255, parsed.alpha)
+
+
+# words in colour-bearing declarations that are not colours (so tinycss2 need not be asked)
+NOT_COLORS = frozenset(
+    (
+        "solid", "dashed", "dotted", "double", "groove", "ridge", "inset", "outset", "none",
+        "hidden", "inherit", "initial", "unset", "currentcolor", "auto", "underline",
+        "overline", "line-through", "blink", "wavy", "thin", "medium", "thick", "repeat",
+        "no-repeat", "repeat-x", "repeat-y", "center", "top", "bottom", "left", "right",
+        "cover", "contain", "fixed", "scroll", "local", "padding-box", "border-box",
+        "content-box", "to", "at", "circle", "ellipse", "closest-side", "farthest-corner",
+        "transparent", "important",
+    )
+)  # fmt: skip
 
 
 # --- the conversion rules (sdk.js) --------------------------------------------------------
@@ -271,35 +309,60 @@ class Declaration:
     colors: tuple[tuple[str, RGBA], ...]  # each colour in the value: its text, its value
 
 
+_COLOR_PROPS = frozenset(BG_PROPS + TEXT_PROPS + BORDER_PROPS + SHADOW_PROPS)
+# inside a value: a url(...) to skip, a colour function, another function's name, a hex
+# colour, a number with its unit (skipped), a word
+_VALUE_TOKEN = re.compile(
+    r"url\([^)]*\)|(?:rgba?|hsla?)\([^()]*\)|[a-zA-Z-]+\(|#[0-9a-fA-F]+\b"
+    r"|[\d.]+[a-zA-Z%]*|[a-zA-Z][a-zA-Z-]*"
+)
+
+
+def _split(style: str) -> Iterator[str]:
+    """A style attribute's declarations: split at `;` outside quotes and parentheses."""
+    depth, quote, start = 0, "", 0
+    for i, ch in enumerate(style):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            yield style[start:i]
+            start = i + 1
+    yield style[start:]
+
+
 @lru_cache(maxsize=4096)
 def declarations(style: str) -> tuple[Declaration, ...]:
     out = []
-    for decl in tinycss2.parse_declaration_list(style, skip_whitespace=True, skip_comments=True):
-        if not isinstance(decl, tinycss2.ast.Declaration):
+    for part in _split(style):
+        name, colon, value = part.partition(":")
+        name = name.strip().lower()
+        value = value.strip()
+        if not colon or not name or not value:
             continue
-        value = tinycss2.serialize(decl.value).strip()
-        out.append(Declaration(decl.lower_name, value, tuple(_colors_in(decl.value))))
+        colors = _colors_in(value) if name in _COLOR_PROPS else ()
+        out.append(Declaration(name, value, colors))
     return tuple(out)
 
 
-def _colors_in(tokens: list[tinycss2.ast.Node]) -> Iterator[tuple[str, RGBA]]:
-    for token in tokens:
-        if isinstance(token, tinycss2.ast.FunctionBlock) and token.lower_name not in (
-            "rgb", "rgba", "hsl", "hsla",
-        ):  # fmt: skip
-            yield from _colors_in(token.arguments)
+def _colors_in(value: str) -> tuple[tuple[str, RGBA], ...]:
+    found = []
+    for m in _VALUE_TOKEN.finditer(value):
+        text = m.group(0)
+        if text.endswith("(") or text[0] in "0123456789." or text.lower().startswith("url("):
             continue
-        if not isinstance(
-            token, (tinycss2.ast.HashToken, tinycss2.ast.FunctionBlock, tinycss2.ast.IdentToken)
-        ):
-            continue
-        parsed = tinycss2.color3.parse_color(token)
-        if parsed is None or isinstance(parsed, str):
-            continue
-        if isinstance(token, tinycss2.ast.IdentToken) and token.lower_value == "transparent":
+        if text.lower() == "transparent":
             continue  # mp-darkmode leaves `transparent` alone outside gradients
-        text = tinycss2.serialize([token])
-        yield text, (parsed.red * 255, parsed.green * 255, parsed.blue * 255, parsed.alpha)
+        color = parse_color(text)
+        if color is not None:
+            found.append((text, color))
+    return tuple(found)
 
 
 def _style(tag: Tag) -> tuple[Declaration, ...]:
