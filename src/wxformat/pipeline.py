@@ -25,6 +25,7 @@ from wxformat.themes import Theme, load_theme
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
+from wxformat.wechat.leftovers import check_text_kept
 from wxformat.wechat.tree import first
 
 ROOT_CLASS = "wx-article"
@@ -95,6 +96,7 @@ def convert(
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)
     diagnose(root, ctx)
+    check_text_kept(root, ctx)
     fragment = serialize(root)
     check_size(fragment, ctx)
     clock.lap("wechat fixes")

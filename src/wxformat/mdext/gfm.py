@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import HashHeaderProcessor
-from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.inlinepatterns import (
+    HTML_RE,
+    HtmlInlineProcessor,
+    InlineProcessor,
+    SimpleTagInlineProcessor,
+)
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -399,6 +404,57 @@ _HTML_KINDS: list[tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = [
 ]
 
 
+# GFM's tag filter: the elements whose content an HTML parser reads as raw text, so that an
+# unclosed one swallows the rest of the page (plus noscript, which does the same in browsers)
+_RAW_TEXT_TAGS = "title|textarea|style|xmp|iframe|noembed|noframes|script|plaintext|noscript"
+_RAW_TEXT_TAG = re.compile(rf"<(/?)({_RAW_TEXT_TAGS})(?=[\s/>]|$)", re.I)
+
+
+def tag_filter(raw: str) -> str:
+    """Raw HTML with GFM's tag filter applied to every raw-text tag that is not closed
+    within it: `用 <script> 标签` shows the tag as text instead of hiding all that follows.
+    A whole element (`<style>…</style>`) is left for the sanitiser, which drops what
+    WeChat drops (W1, W2)."""
+    if "<" not in raw:
+        return raw
+    out: list[str] = []
+    pos = 0
+    lower = raw.lower()
+    for m in _RAW_TEXT_TAG.finditer(raw):
+        if m.start() < pos:
+            continue  # inside a whole element kept above
+        closing = -1 if m.group(1) else lower.find(f"</{m.group(2).lower()}", m.end())
+        if closing >= 0 and m.group(2).lower() != "plaintext":
+            out.append(raw[pos:closing])
+            pos = closing
+            end = raw.find(">", closing)
+            out.append(raw[pos : end + 1 if end >= 0 else len(raw)])
+            pos = end + 1 if end >= 0 else len(raw)
+            continue
+        out.append(raw[pos : m.start()] + "&lt;")
+        pos = m.start() + 1
+    out.append(raw[pos:])
+    return "".join(out)
+
+
+def _closes_later(lines: list[str], i: int, start: re.Pattern[str], end: re.Pattern[str]) -> bool:
+    """Whether the raw-text block opening at line i has its end tag (on it or after it)."""
+    m = start.match(lines[i])
+    if m is not None and end.search(lines[i], m.end()):
+        return True
+    return any(end.search(line) for line in lines[i + 1 :])
+
+
+class TagFilterHtmlProcessor(HtmlInlineProcessor):
+    """Inline raw HTML, stashed with GFM's tag filter applied (see tag_filter)."""
+
+    def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        raw = self.backslash_unescape(self.unescape(m.group(1)))
+        return self.md.htmlStash.store(tag_filter(raw)), m.start(0), m.end(0)
+
+
 class HtmlBlockPreprocessor(Preprocessor):
     """CommonMark HTML blocks: stash raw HTML as GitHub does, so Markdown after it still renders.
 
@@ -420,6 +476,17 @@ class HtmlBlockPreprocessor(Preprocessor):
                 i += 1
                 continue
             start, end, _ = kind
+            if (
+                end is not None
+                and kind is _HTML_KINDS[0]
+                and not _closes_later(lines, i, start, end)
+            ):
+                # an unclosed <script> or <style> is a tag named in prose (GitHub would read
+                # the rest of the article as raw HTML): the line stays text, its tag escaped
+                out.append(line)
+                prev_para = True
+                i += 1
+                continue
             block = [line]
             if end is not None:
                 # kinds 1-5 end at a line holding their end marker (after the start, on line one)
@@ -438,7 +505,7 @@ class HtmlBlockPreprocessor(Preprocessor):
             if kind is _HTML_KINDS[1]:
                 out.append("")  # comments are the writer's notes, not the reader's
             else:
-                out.extend(["", self.md.htmlStash.store(raw), ""])
+                out.extend(["", self.md.htmlStash.store(tag_filter(raw)), ""])
             prev_para = False
         return out
 
@@ -482,6 +549,7 @@ class GfmExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.preprocessors.register(HtmlBlockPreprocessor(md), "wx_html_block", 20)
         md.parser.blockprocessors.register(GfmHeadingProcessor(md.parser), "hashheader", 70)
+        md.inlinePatterns.register(TagFilterHtmlProcessor(HTML_RE, md), "html", 90)
         md.treeprocessors.register(TablePipeProcessor(md), "wx_table_pipes", 19)
         md.inlinePatterns.register(HardBreakProcessor(r"\\\n", md), "wx_hard_break", 185)
         # GFM strikethrough, with two tildes or one (pymdownx.tilde does this too, but builds
