@@ -437,12 +437,9 @@ def tag_filter(raw: str) -> str:
     return "".join(out)
 
 
-def _closes_later(lines: list[str], i: int, start: re.Pattern[str], end: re.Pattern[str]) -> bool:
-    """Whether the raw-text block opening at line i has its end tag (on it or after it)."""
-    m = start.match(lines[i])
-    if m is not None and end.search(lines[i], m.end()):
-        return True
-    return any(end.search(line) for line in lines[i + 1 :])
+def _last_line_with(lines: list[str], end: re.Pattern[str]) -> int:
+    """The index of the last line holding end, or -1."""
+    return next((i for i in range(len(lines) - 1, -1, -1) if end.search(lines[i])), -1)
 
 
 class TagFilterHtmlProcessor(HtmlInlineProcessor):
@@ -465,6 +462,7 @@ class HtmlBlockPreprocessor(Preprocessor):
         out: list[str] = []
         i = 0
         prev_para = False
+        last_raw_end: int | None = None  # the last line that can close a <script> or <style>
         while i < len(lines):
             line = lines[i]
             kind = next(
@@ -476,11 +474,15 @@ class HtmlBlockPreprocessor(Preprocessor):
                 i += 1
                 continue
             start, end, _ = kind
-            if (
-                end is not None
-                and kind is _HTML_KINDS[0]
-                and not _closes_later(lines, i, start, end)
-            ):
+            if kind is _HTML_KINDS[0] and end is not None:
+                if last_raw_end is None:
+                    last_raw_end = _last_line_with(lines, end)
+                m = start.match(line)
+                closes_here = m is not None and bool(end.search(line, m.end()))
+                closes = closes_here or last_raw_end > i
+            else:
+                closes = True
+            if not closes:
                 # an unclosed <script> or <style> is a tag named in prose (GitHub would read
                 # the rest of the article as raw HTML): the line stays text, its tag escaped
                 out.append(line)
