@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import CliRun, convert_text, soup_of
+from wxformat.render import render_markdown
 from wxformat.wechat.context import Context
 from wxformat.wechat.leftovers import check_text_kept
 
@@ -80,3 +81,124 @@ def test_text_kept_is_quiet_on_what_is_never_shown() -> None:
     )
     result = convert_text(source)
     assert "M1" not in [w.rule for w in result.warnings]
+
+
+# -- 2. a fence's info string beyond the language -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("info", "language"),
+    [
+        ("python 3", "python"),
+        ('js title="app.js"', "js"),
+        ("C# 二叉树的右视图", "C#"),
+        ("python,ignore", "python"),
+        ('python title=""', "python"),
+    ],
+)
+def test_a_fence_with_more_than_a_language_is_code_in_that_language(
+    info: str, language: str
+) -> None:
+    html = render_markdown(
+        f"```{info}\nx = 1\n```\n\n## 下一节\n\n![图](https://x.example/a.png)\n"
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("code")["class"] == [f"language-{language}"]
+    assert soup.find("pre").get_text() == "x = 1"
+    assert soup.find("h2").get_text() == "下一节" and soup.find("img") is not None
+
+
+def test_a_fence_with_a_title_in_a_list_item_stays_in_the_item() -> None:
+    soup = soup_of('- 步骤：\n\n  ```js title="app.js"\n  let a = 1\n  ```\n- 下一步\n')
+    items = soup.find_all("li")
+    assert len(items) == 2 and items[0].find("pre") is not None
+    assert "```" not in soup.get_text()
+
+
+# -- 3. an image's size suffix ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suffix", "style"),
+    [("=150x150", "width:150px"), ("=150x", "width:150px"), ("=50%x", "width:50%")],
+)
+def test_an_image_size_suffix_sets_the_width_and_leaves_the_src(suffix: str, style: str) -> None:
+    soup = soup_of(f"![logo](https://x.example/logo.png {suffix})\n")
+    img = soup.find("img")
+    assert img["src"] == "https://x.example/logo.png"
+    assert style in img["style"]
+
+
+def test_a_size_suffix_after_a_title_and_inline_with_text() -> None:
+    soup = soup_of('图标 ![logo](https://x.example/logo.png "标志" =80x80) 在这里\n')
+    img = soup.find("img")
+    assert img["src"] == "https://x.example/logo.png" and "width:80px" in img["style"]
+    assert "=80x80" not in soup.get_text() and "在这里" in soup.get_text()
+
+
+# -- 8. highlight, underline, superscript, ruby -------------------------------------------
+
+
+def test_mark_ins_and_sup_are_drawn_with_inline_styles() -> None:
+    soup = soup_of("这是==高亮==文字，++下划线++，以及 x^2^ 和 E=mc^2^。\n")
+    spans = {s.get_text(): str(s.get("style")) for s in soup.find_all("span")}
+    assert "background-color" in spans["高亮"]
+    assert "underline" in spans["下划线"]
+    assert [s.get_text() for s in soup.find_all("sup")] == ["2", "2"]
+    assert not any(m in soup.get_text() for m in ("==", "++", "^"))
+
+
+@pytest.mark.parametrize(
+    "text", ["C++/C++ 和 i++", "a == b == c", "表情 ^_^ 与 2^10 和 3^5", "x==y==z"]
+)
+def test_operators_in_prose_stay_text(text: str) -> None:
+    soup = soup_of(text + "\n")
+    assert soup.find("p").get_text() == text and soup.find("sup") is None
+
+
+@pytest.mark.parametrize("source", ["[汉字]{hàn zì}", "{汉字|hàn zì}"])
+def test_ruby_shows_the_reading_above_the_characters(source: str) -> None:
+    soup = soup_of(f"读作 {source} 。\n")
+    ruby = soup.find("ruby")
+    assert ruby.contents[0] == "汉字" and ruby.find("rt").get_text() == "hàn zì"
+    assert "font-size" in str(ruby.find("rt").get("style"))
+    assert "]{" not in soup.get_text() and "|" not in soup.get_text()
+
+
+def test_a_link_followed_by_braces_stays_a_link() -> None:
+    soup = soup_of("[链接](https://x.example/a){注}\n")
+    assert soup.find("ruby") is None and "{注}" in soup.get_text()
+
+
+# -- 10. footnotes numbered in order of first reference -----------------------------------
+
+
+def test_footnotes_are_numbered_in_the_order_they_are_first_referenced() -> None:
+    soup = soup_of("乙[^b]，甲[^a]，再乙[^b]。\n\n[^a]: 甲的注。\n[^b]: 乙的注。\n")
+    refs = [s.get_text() for s in soup.find("p").find_all("sup")]
+    assert refs == ["[1]", "[2]", "[1]"]
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert "乙的注" in notes[0] and "甲的注" in notes[1]
+
+
+# -- 11. an editor's placeholder alt text is no caption -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "在这里插入图片描述",
+        "这里写图片描述",
+        "image-20230101123456789",
+        "截图",
+        "Snipaste_2023-01-01_10-00-00",
+    ],
+)
+def test_placeholder_alt_text_is_not_a_caption(alt: str) -> None:
+    soup = soup_of(f"![{alt}](https://x.example/a.png)\n")
+    assert soup.find("figure") is not None and soup.find("figcaption") is None
+
+
+def test_real_alt_text_is_still_a_caption() -> None:
+    soup = soup_of("![系统架构图](https://x.example/a.png)\n")
+    assert soup.find("figcaption").get_text() == "系统架构图"

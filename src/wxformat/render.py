@@ -15,6 +15,7 @@ import nh3
 from markdown.extensions import Extension
 
 from wxformat.mdext.alerts import AlertExtension
+from wxformat.mdext.dialects import DialectExtension
 from wxformat.mdext.gfm import GfmExtension
 from wxformat.mdext.math import MathExtension
 
@@ -79,9 +80,12 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             GfmExtension(),
             MathExtension(line_offset=line_offset),
             AlertExtension(),
+            DialectExtension(),
             TableExtension(use_align_attribute=True),
             SaneListExtension(),
-            FootnoteExtension(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]"),
+            FootnoteExtension(
+                BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]", USE_DEFINITION_ORDER=False
+            ),
             SuperFencesCodeExtension(),
             # highlighting is its own stage (wechat.code): here fences stay plain text
             HighlightExtension(use_pygments=False),

@@ -144,6 +144,21 @@ _ONE_MARKER = r"(?:[-+*]|\d{1,9}[.)])[ ]+"
 _INLINE_MARKERS = re.compile(rf"^(\s*(?:{_ONE_MARKER}){{{MAX_INLINE_MARKERS}}})(?:{_ONE_MARKER})+")
 
 
+_FENCE_INFO = re.compile(r"^(?P<open>(?:[ ]*>)*[ ]*(?:`{3,}|~{3,}))[ \t]*(?P<info>[^{\s].*)$")
+_LANGUAGE = re.compile(r"[\w#.+-]+")
+
+
+def _fence_language_only(line: str) -> str:
+    """A fence's opening line with its info string cut to the language, as GitHub reads it:
+    ```` ```python 3 ````, ```` ```js title="app.js" ````, ```` ```python,ignore ```` are
+    Python and JavaScript code (SuperFences would take them for a paragraph)."""
+    m = _FENCE_INFO.match(line)
+    if m is None:
+        return line
+    language = _LANGUAGE.match(m.group("info"))
+    return m.group("open") + (language.group(0).strip(".") if language else "")
+
+
 class BoundsPreprocessor(Preprocessor):
     """Keep hostile input parseable: cap quote and list nesting that no article needs (and
     that would exhaust Python's recursion), and close a fence left open at the end, which
@@ -153,7 +168,8 @@ class BoundsPreprocessor(Preprocessor):
         out = []
         for seg in segments(lines):
             if seg.fenced:
-                out.extend(seg.lines)
+                out.append(_fence_language_only(seg.lines[0]))
+                out.extend(seg.lines[1:])
                 opening = re.match(r"^\s*(?:>\s?)*\s*(`{3,}|~{3,})", seg.lines[0])
                 if opening and (
                     len(seg.lines) == 1 or not fence_closes(seg.lines[-1], opening.group(1))
