@@ -27,14 +27,14 @@ class SizedImageProcessor(ImageInlineProcessor):
 
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
-    ) -> tuple[etree.Element | None, int | None, int | None]:
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
         size = _SIZE.search(data, m.end(0))
         close = data.find(")", m.end(0))
         if size is None or close != size.end() - 1 or "\n" in data[m.end(0) : size.start()]:
             return super().handleMatch(m, data)
         cut = size.end() - 1 - size.start()  # the suffix, up to the closing parenthesis
         el, start, end = super().handleMatch(m, data[: size.start()] + data[size.end() - 1 :])
-        if el is None or end is None:
+        if not isinstance(el, etree.Element) or end is None:
             return el, start, end
         if size.group("width"):
             el.set("width", size.group("width"))
