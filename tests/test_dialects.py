@@ -4,13 +4,16 @@ One small test per rule; each names what a reader would see."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import CliRun, convert_text, soup_of
+from wxformat.mdext.math import MathPreprocessor
 from wxformat.render import render_markdown
 from wxformat.wechat.context import Context
 from wxformat.wechat.leftovers import check_text_kept
@@ -202,3 +205,44 @@ def test_placeholder_alt_text_is_not_a_caption(alt: str) -> None:
 def test_real_alt_text_is_still_a_caption() -> None:
     soup = soup_of("![系统架构图](https://x.example/a.png)\n")
     assert soup.find("figcaption").get_text() == "系统架构图"
+
+
+# -- 4. inline math closing after a space that follows a TeX command or a brace -----------
+
+
+@pytest.mark.parametrize(
+    ("source", "tex"),
+    [
+        ("时间常数 $\\tau $ 很小", "\\tau"),
+        ("序列 ${q_1}, \\ldots $ 递增", "{q_1}, \\ldots"),
+        ("取 $x_{[1]} $ 为首项", "x_{[1]}"),
+    ],
+)
+def test_inline_math_may_close_after_a_space_following_a_command_or_brace(
+    source: str, tex: str
+) -> None:
+    html = BeautifulSoup(render_markdown(source), "html.parser")
+    assert [m["data-tex"] for m in html.find_all(class_="wx-math")] == [tex]
+
+
+@pytest.mark.parametrize("money", ["$5 and $10", "扣除 $50（$100-\\$50）", "花了 $5 ，剩下 $3 "])
+def test_money_with_spaces_stays_text(money: str) -> None:
+    html = BeautifulSoup(render_markdown(money), "html.parser")
+    assert html.find(class_="wx-math") is None and "$" in html.get_text()
+
+
+@pytest.mark.parametrize("opener", ["\\\\(", "\\(", "\\["])
+def test_a_run_of_math_openers_converts_quickly(opener: str) -> None:
+    # issue 14: 20,000 `\\(` took 9 s, each opener searching to the end for its closer
+    started = time.perf_counter()
+    result = convert_text(opener * 20_000 + "\n\n后文\n")
+    assert time.perf_counter() - started < 2.0
+    assert "后文" in result.fragment
+
+
+@pytest.mark.parametrize("opener", ["\\\\(", "\\(", "\\\\[", "\\[", "$\\a "])
+def test_finding_formulas_is_linear_in_a_run_of_openers(opener: str) -> None:
+    math = MathPreprocessor(markdown.Markdown(), 1)
+    started = time.perf_counter()
+    math.run((opener * 20_000).split("\n"))
+    assert time.perf_counter() - started < 0.5
