@@ -4,6 +4,7 @@ One small test per rule; each names what a reader would see."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -240,9 +241,161 @@ def test_a_run_of_math_openers_converts_quickly(opener: str) -> None:
     assert "后文" in result.fragment
 
 
-@pytest.mark.parametrize("opener", ["\\\\(", "\\(", "\\\\[", "\\[", "$\\a "])
+@pytest.mark.parametrize("opener", ["\\\\(", "\\(", "\\\\[", "\\[", "$a "])
 def test_finding_formulas_is_linear_in_a_run_of_openers(opener: str) -> None:
     math = MathPreprocessor(markdown.Markdown(), 1)
     started = time.perf_counter()
     math.run((opener * 20_000).split("\n"))
     assert time.perf_counter() - started < 0.5
+
+
+# -- 5. doocs/md containers ---------------------------------------------------------------
+
+
+def box_titles(soup: BeautifulSoup) -> list[str]:
+    return [p.get_text() for p in soup.find_all("p") if "font-weight:bold" in str(p.get("style"))]
+
+
+@pytest.mark.parametrize(
+    ("kind", "title"),
+    [
+        ("tip", "提示"),
+        ("info", "信息"),
+        ("note", "说明"),
+        ("warning", "注意"),
+        ("danger", "危险"),
+        ("important", "重要"),
+        ("caution", "警告"),
+        ("推论", "推论"),
+    ],
+)
+def test_a_container_without_a_title_is_a_box_titled_by_its_kind(kind: str, title: str) -> None:
+    soup = soup_of(f"前文\n\n::: {kind}\n内容 **粗体** 与 $x$\n:::\n\n后文\n")
+    box = soup.find("section", recursive=True).find(
+        lambda t: t.name == "section" and "内容" in t.get_text() and "前文" not in t.get_text()
+    )
+    assert box is not None and "border-left" in str(box.get("style"))
+    first = box.find("p")
+    assert first.get_text() == title and "font-weight:bold" in str(first.get("style"))
+    assert box.find("strong") is not None and box.find("svg") is not None
+    assert ":::" not in soup.get_text() and "后文" not in box.get_text()
+
+
+def test_a_container_with_a_title_lists_and_code_inside() -> None:
+    soup = soup_of("::: tip 部署前必读\n- 第一步\n- 第二步\n\n```bash\nmake\n```\n:::\n\n后文\n")
+    box = soup.find("li").find_parent("section", style=lambda s: s and "border-left" in s)
+    assert box.find("p").get_text() == "部署前必读"
+    assert len(box.find_all("li")) == 2 and box.find("pre") is not None
+    assert ":::" not in soup.get_text()
+
+
+def test_an_unknown_kind_is_a_neutral_box_and_known_kinds_differ() -> None:
+    colours = {}
+    for kind in ("tip", "danger", "推论"):
+        soup = soup_of(f"::: {kind}\n内容\n:::\n")
+        box = soup.find("p").find_parent("section")
+        colours[kind] = str(box["style"])
+    assert len(set(colours.values())) == 3
+
+
+def test_containers_nest_and_an_unclosed_one_stays_text_with_a_warning() -> None:
+    soup = soup_of("::: warning\n外层\n::: danger\n内层\n:::\n:::\n")
+    assert box_titles(soup) == ["注意", "危险"]
+    result = convert_text("前文\n\n::: tip\n没有结尾\n")
+    assert "::: tip" in BeautifulSoup(result.fragment, "html.parser").get_text()
+    assert [(w.rule, w.line) for w in result.warnings] == [("M2", 3)]
+
+
+def test_a_colon_fence_inside_code_is_code() -> None:
+    soup = soup_of("```markdown\n::: tip\n内容\n:::\n```\n")
+    assert "::: tip" in soup.find("pre").get_text().replace("\xa0", " ")
+
+
+# -- 6. GitHub alerts with a title of their own -------------------------------------------
+
+
+def test_an_alert_title_is_the_box_title_not_its_first_line() -> None:
+    soup = soup_of("> [!IMPORTANT] 上线前必读\n> 第一行正文。\n")
+    paragraphs = [p.get_text() for p in soup.find_all("p")]
+    assert paragraphs[:2] == ["上线前必读", "第一行正文。"]
+    assert box_titles(soup) == ["上线前必读"]
+
+
+def test_obsidian_callout_kinds_and_fold_markers() -> None:
+    soup = soup_of("> [!question]- 为什么？\n> 因为。\n")
+    assert box_titles(soup) == ["为什么？"] and "[!" not in soup.get_text()
+
+
+# -- 7. MkDocs admonitions, collapsibles and content tabs ---------------------------------
+
+
+def test_mkdocs_admonition_with_title_math_and_a_nested_list() -> None:
+    soup = soup_of(
+        '!!! note "函数渐近上界"\n\n    若存在正实数 $c$，使得 $T(n) \\leq c f(n)$。\n\n'
+        "    - 列表一\n      - 嵌套二\n    - 列表三\n\n后文。\n"
+    )
+    assert box_titles(soup) == ["函数渐近上界"]
+    box = soup.find("li").find_parent("section", style=lambda s: s and "border-left" in s)
+    assert len(box.find_all("svg")) == 2 and "$" not in box.get_text()
+    assert "嵌套二" in box.get_text() and "后文" not in box.get_text()
+    assert "!!!" not in soup.get_text()
+
+
+def test_mkdocs_admonition_without_title_is_titled_by_its_kind() -> None:
+    soup = soup_of("!!! question\n\n    给定 $n$ 个物品。\n")
+    assert box_titles(soup) == ["问题"]
+
+
+def test_collapsible_is_shown_open_as_a_box() -> None:
+    soup = soup_of('??? tip "展开看答案"\n    答案是 42。\n\n???+ note\n    默认展开。\n')
+    assert box_titles(soup) == ["展开看答案", "说明"]
+    assert "答案是 42。" in soup.get_text() and soup.find("details") is None
+    assert "???" not in soup.get_text()
+
+
+def test_content_tabs_become_titled_parts_in_order() -> None:
+    source = (
+        '=== "Python"\n\n    ```python title=""\n    def f(n):\n        return n  # $a$\n    ```\n\n'
+        '=== "C++"\n\n    ```cpp title=""\n    int f(int n) { return n; }\n    ```\n\n后文\n'
+    )
+    soup = soup_of(source)
+    titles = [p.get_text() for p in soup.find_all("p") if p.get_text() in ("Python", "C++")]
+    assert titles == ["Python", "C++"]
+    codes = [pre.get_text() for pre in soup.find_all("pre")]
+    assert len(codes) == 2 and "return n  # $a$" in codes[0].replace("\xa0", " ")
+    assert not soup.find_all(["input", "label"]) and "===" not in soup.get_text()
+
+
+# -- 12. syntax wxformat does not read is reported with its line --------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("前言\n\n正文 {{ site.name }} 结束\n", 3),
+        ("前言\n\n见 [[另一篇笔记]]\n", 3),
+        ("前言\n\n$$\n公式没有结尾\n", 3),
+        ("前言\n\n@@@ 未知\n\n:::\n", 5),
+    ],
+)
+def test_raw_syntax_is_reported_with_its_line(source: str, line: int) -> None:
+    warnings = [w for w in convert_text(source).warnings if w.rule == "M2"]
+    assert [w.line for w in warnings] == [line], warnings
+
+
+def test_syntax_inside_code_is_not_reported() -> None:
+    source = "用 `::: tip` 和 `{{ x }}` 写。\n\n```\n!!! note\n[[wiki]]\n$$\n```\n"
+    assert "M2" not in rules_of(source)
+
+
+def test_check_reports_raw_syntax(cli: Cli, tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("标题\n\n正文 {{ page.title }}\n", encoding="utf-8")
+    run = cli("check", str(article), "--format", "json")
+    problems = json.loads(run.out)["problems"]
+    assert run.code == 1
+    assert [(p["rule"], p["line"]) for p in problems] == [("M2", 3)]
+
+
+def test_text_kept_ignores_a_local_image_s_path() -> None:
+    assert "M1" not in rules_of("![一张图](img/dot%201.png)\n")

@@ -25,7 +25,7 @@ from wxformat.themes import Theme, load_theme
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
-from wxformat.wechat.leftovers import check_text_kept
+from wxformat.wechat.leftovers import check_raw_syntax, check_text_kept
 from wxformat.wechat.tree import first
 
 ROOT_CLASS = "wx-article"
@@ -97,6 +97,7 @@ def convert(
     clean_tree(root, ctx)
     diagnose(root, ctx)
     check_text_kept(root, ctx)
+    check_raw_syntax(root, ctx)
     fragment = serialize(root)
     check_size(fragment, ctx)
     clock.lap("wechat fixes")

@@ -26,6 +26,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from wxformat.mdext.containers import split_containers
 from wxformat.mdext.source import INDENTED, TEXT, Segment, fence_closes, segments
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
@@ -185,9 +186,28 @@ class BoundsPreprocessor(Preprocessor):
 
 
 class ListNormalizer(Preprocessor):
-    """Re-indent nested lists to 4 spaces and separate lists and tables from paragraphs."""
+    """Re-indent nested lists to 4 spaces and separate lists and tables from paragraphs.
+    A box's content (`:::`, `!!!`, `???`, `===`) is a document of its own, read the same way
+    and indented under its opening line (mdext.containers)."""
 
-    def run(self, lines: list[str]) -> list[str]:
+    def run(self, lines: list[str], depth: int = 0) -> list[str]:
+        pieces = split_containers(lines, depth)
+        if len(pieces) == 1 and pieces[0].opener is None:
+            return self._normalize(lines)
+        out: list[str] = []
+        for piece in pieces:
+            if piece.opener is None:
+                out.extend(self._normalize(piece.lines))
+                continue
+            if out and out[-1].strip():
+                out.append("")
+            out.append(piece.opener)
+            inner = self.run(piece.lines, depth + 1)
+            out.extend("    " + line if line.strip() else "" for line in inner)
+            out.append("")
+        return out
+
+    def _normalize(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         stack: list[_Item] = []
         prev_blank = True
