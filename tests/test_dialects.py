@@ -399,3 +399,28 @@ def test_check_reports_raw_syntax(cli: Cli, tmp_path: Path) -> None:
 
 def test_text_kept_ignores_a_local_image_s_path() -> None:
     assert "M1" not in rules_of("![一张图](img/dot%201.png)\n")
+
+
+# -- 9. a table of contents ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", ["[TOC]", "[toc]", "[[toc]]", "[[_TOC_]]", "@[TOC](本文目录)"])
+def test_a_toc_marker_becomes_the_contents_of_two_levels_without_links(marker: str) -> None:
+    source = (
+        f"# 文章标题\n\n{marker}\n\n## 第一章 [链接](https://x.example)\n\n### 1.1 小节\n\n"
+        "#### 更深\n\n## 第二章\n"
+    )
+    soup = soup_of(source)
+    toc = soup.find("p", string=["目录", "本文目录"]).parent
+    entries = [p.get_text() for p in toc.find_all("p")][1:]
+    assert entries == ["第一章 链接", "1.1 小节", "第二章"]
+    assert toc.find("a") is None and "[" not in toc.get_text()
+    styles = [str(p.get("style")) for p in toc.find_all("p")[1:]]
+    assert styles[0] != styles[1]  # the second level is drawn apart (indented)
+    assert soup.find_all("h2")[0].get_text().startswith("第一章")
+    assert "TOC" not in soup.get_text().upper().replace("目录", "")
+
+
+def test_a_toc_marker_in_code_or_prose_stays_text() -> None:
+    soup = soup_of("写 `[TOC]` 或者：\n\n```\n[TOC]\n```\n\n## 一章\n")
+    assert soup.get_text().count("[TOC]") == 2 and "目录" not in soup.get_text()

@@ -7,6 +7,7 @@ stage keeps it in a form WeChat keeps (W3: `mark`, `u`, `sup`, `ruby`/`rt` survi
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.etree.ElementTree as etree
 
@@ -17,6 +18,10 @@ from markdown.inlinepatterns import (
     InlineProcessor,
     SimpleTagInlineProcessor,
 )
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from wxformat.mdext.source import segments
 
 # mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`
 _SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*\)")
@@ -83,8 +88,109 @@ class RubyProcessor(InlineProcessor):
         return ruby, m.start(0), m.end(0)
 
 
+# a contents marker on its own line: Typora/mdnice `[TOC]`, VuePress `[[toc]]`, GitLab
+# `[[_TOC_]]`, CSDN `@[TOC](标题)`
+_TOC_MARKER = re.compile(
+    r"^ {0,3}(?:\[TOC\]|\[\[_?TOC_?\]\]|@\[TOC\](?:\((?P<title>[^)\n]*)\))?)[ \t]*$", re.I
+)
+TOC_TEXT = "[TOC]"
+TOC_TITLE = "目录"
+
+
+class TocMarkerPreprocessor(Preprocessor):
+    """Every spelling of the contents marker, outside code, becomes `[TOC]` on its own."""
+
+    def __init__(self, md: Markdown, titles: list[str]) -> None:
+        super().__init__(md)
+        self.titles = titles
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.titles.clear()
+        if not any("toc" in line[:12].lower() for line in lines):
+            return lines
+        out: list[str] = []
+        for seg in segments(lines):
+            if seg.kind != "text":
+                out.extend(seg.lines)
+                continue
+            for line in seg.lines:
+                m = _TOC_MARKER.match(line)
+                if m is None:
+                    out.append(line)
+                    continue
+                self.titles.append((m.group("title") or TOC_TITLE).strip())
+                out.extend(["", TOC_TEXT, ""])
+        return out
+
+
+class TocProcessor(Treeprocessor):
+    """`[TOC]` alone in a paragraph becomes the article's contents: the two highest heading
+    levels (a lone H1 is the title and left out), as plain paragraphs the theme indents.
+    No links: WeChat refuses in-page links (W18)."""
+
+    def __init__(self, md: Markdown, titles: list[str]) -> None:
+        super().__init__(md)
+        self.titles = titles
+
+    def run(self, root: etree.Element) -> None:
+        if not self.titles:
+            return
+        markers = [
+            (parent, child)
+            for parent in root.iter()
+            for child in parent
+            if child.tag == "p" and (child.text or "").strip() == TOC_TEXT and not len(child)
+        ]
+        if not markers:
+            return
+        headings = [h for h in root.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        if sum(1 for h in headings if h.tag == "h1") == 1:
+            headings = [h for h in headings if h.tag != "h1"]
+        levels = sorted({h.tag for h in headings})[:2]
+        for index, (parent, marker) in enumerate(markers):
+            title = self.titles[min(index, len(self.titles) - 1)]
+            contents = etree.Element("section", {"class": "wx-toc"})
+            if title:
+                etree.SubElement(contents, "p", {"class": "wx-toc-title"}).text = title
+            for heading in headings:
+                if heading.tag in levels:
+                    depth = levels.index(heading.tag) + 1
+                    contents.append(_entry(heading, f"wx-toc-{depth}"))
+            position = list(parent).index(marker)
+            parent.remove(marker)
+            parent.insert(position, contents)
+
+
+def _entry(heading: etree.Element, cls: str) -> etree.Element:
+    """A heading's words for the contents: its formatting kept, its links and notes not."""
+    entry = copy.deepcopy(heading)
+    entry.tag = "p"
+    entry.attrib.clear()
+    entry.set("class", cls)
+    for parent in list(entry.iter()):
+        for child in list(parent):
+            if child.tag == "sup" or child.tag == "a":
+                _unwrap(parent, child, keep_text=child.tag == "a")
+    return entry
+
+
+def _unwrap(parent: etree.Element, child: etree.Element, keep_text: bool) -> None:
+    """Remove child from parent, keeping its text (if asked) and its tail in place."""
+    index = list(parent).index(child)
+    text = ("".join(child.itertext()) if keep_text else "") + (child.tail or "")
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + text
+    parent.remove(child)
+
+
 class DialectExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
+        toc_titles: list[str] = []
+        md.preprocessors.register(TocMarkerPreprocessor(md, toc_titles), "wx_toc_marker", 29.8)
+        md.treeprocessors.register(TocProcessor(md, toc_titles), "wx_toc", 4.8)
         md.inlinePatterns.register(SizedImageProcessor(IMAGE_LINK_RE, md), "image_link", 150)
         # after links (160, 150), so `[text]{…}` is ruby only when it is no link
         md.inlinePatterns.register(RubyProcessor(RUBY_BRACKET_RE, md), "wx_ruby", 110)
