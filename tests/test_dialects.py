@@ -5,6 +5,7 @@ One small test per rule; each names what a reader would see."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +14,14 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import CliRun, convert_text, soup_of
+from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
+from wxformat.article import read_article
+from wxformat.config import load_settings
 from wxformat.mdext.math import MathPreprocessor
+from wxformat.pipeline import convert
 from wxformat.render import render_markdown
 from wxformat.wechat.context import Context
-from wxformat.wechat.leftovers import check_text_kept
+from wxformat.wechat.leftovers import SHOWN, check_text_kept
 
 Cli = Callable[..., CliRun]
 
@@ -424,3 +428,62 @@ def test_a_toc_marker_becomes_the_contents_of_two_levels_without_links(marker: s
 def test_a_toc_marker_in_code_or_prose_stays_text() -> None:
     soup = soup_of("写 `[TOC]` 或者：\n\n```\n[TOC]\n```\n\n## 一章\n")
     assert soup.get_text().count("[TOC]") == 2 and "目录" not in soup.get_text()
+
+
+# -- the sample article that uses every construct above -----------------------------------
+
+SAMPLE = ARTICLES / "dialects.md"
+RAW = ("```", ":::", "!!!", "???", "===", "==", "++", "^", "]{", "[TOC]", "[!")
+
+
+def sample_soup() -> tuple[str, BeautifulSoup, list[str]]:
+    article = read_article(SAMPLE)
+    result = convert(article, load_settings(None, article.base_dir))
+    return (
+        article.body,
+        BeautifulSoup(result.fragment, "html.parser"),
+        [w.rule for w in result.warnings],
+    )
+
+
+def shown_text(soup: BeautifulSoup) -> str:
+    return soup.get_text(" ", types=SHOWN)
+
+
+def test_the_sample_shows_no_raw_syntax_and_no_stray_dollar() -> None:
+    _, soup, rules = sample_soup()
+    for code in soup.find_all(["pre", "code"]):
+        code.decompose()
+    text = shown_text(soup)
+    leaked = [mark for mark in RAW if mark in text]
+    assert not leaked, leaked
+    assert re.findall(r"\$(?!\d)", text) == []  # money ($5, $10, $50) is the only $ left
+    assert rules == []
+
+
+def test_the_sample_draws_every_title_as_its_own_element() -> None:
+    body, soup, _ = sample_soup()
+    titles = re.findall(r'^(?:::: \w+ |> \[!\w+\] |[!?=]{3} \w* ?")(.+?)"?$', body, re.M)
+    titles += ["注意", "推论", "目录"]  # the titles of boxes written without one, and [TOC]
+    own = {" ".join(el.get_text(" ").split()) for el in soup.find_all("p")}
+    missing = [t for t in titles if " ".join(re.sub(r"\$[^$]+\$", "", t).split()) not in own]
+    assert len(titles) == 9 and not missing, missing
+
+
+def test_the_sample_keeps_every_word_of_its_source() -> None:
+    body, soup, _ = sample_soup()
+    # what is not text to a reader: code (checked apart), formulas, link and image targets,
+    # fence info strings, footnote labels, the kind word of a box, the [TOC] marker
+    prose = re.sub(r"^```.*?^```$", " ", body, flags=re.M | re.S)
+    prose = re.sub(r"^    ```.*?^    ```$", " ", prose, flags=re.M | re.S)
+    # CSDN's placeholder alt text is no caption (item 11)
+    prose = re.sub(r"!\[在这里插入图片描述\]\([^)]*\)", " ", prose)
+    prose = re.sub(r"\$\$.+?\$\$|\$[^$\n]+?\$(?!\d)|\]\([^)]*\)|\[\^\w+\]:?", " ", prose)
+    prose = re.sub(r"^(?:::: ?\w*|[!?]{3} \w+|> \[!\w+\])", " ", prose, flags=re.M)
+    prose = prose.replace("[TOC]", " ").replace("$5 and $10", "5 and 10")
+    words = set(re.findall(r"[A-Za-z]+|[\u4e00-\u9fff]", prose))
+    shown = shown_text(soup)
+    assert [w for w in sorted(words) if w not in shown] == []
+    code = " ".join(pre.get_text() for pre in soup.find_all("pre")).replace("\xa0", " ")
+    for line in ("def hello(name: str) -> str:", "RightSideView", 'print("忽略我")'):
+        assert line in code

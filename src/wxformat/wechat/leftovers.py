@@ -6,20 +6,24 @@ stage understood and that would be printed raw (M2). Both name the source line, 
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 
-from bs4.element import NavigableString, Tag
+from bs4.element import CData, NavigableString, RubyParenthesisString, RubyTextString, Tag
 
 from wxformat.wechat.context import Context
 
 # a word: a run of Latin letters or digits, or one CJK character
-_WORD = re.compile(r"[A-Za-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(
+    r"[A-Za-z0-9\u00c0-\u024f]+|[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+)
+# every string a reader sees, a ruby's reading included (bs4 leaves <rt> out by default)
+SHOWN = (NavigableString, CData, RubyTextString, RubyParenthesisString)
 # source that is never shown as text: HTML comments, whole script/style elements (dropped
 # as WeChat drops them, W1), tags and their attributes, link and image targets, image alt
 # text (a caption only when it says something), formulas (drawn), footnote and reference
-# labels, fence info strings, task-list boxes, the kind word of a container, a [TOC] marker
+# labels, fence info strings, task-list boxes, the kind word of a container, a [TOC] marker,
+# entities
 _HIDDEN = re.compile(
     r"<!--(?:(?!<!--)[\s\S])*?-->"
     r"|<(script|style)\b[^>]*>(?:(?!<\1)[\s\S])*?</\1\s*>"
@@ -36,7 +40,7 @@ _HIDDEN = re.compile(
     # each formula stops at the next opener: a run of openers stays linear
     r"|\$\$.+?\$\$|(?<![\\$])\$[^$\n]+\$"
     r"|\\\\?\((?:(?!\\\\?\()[\s\S])*?\\\\?\)|\\\\?\[(?:(?!\\\\?\[)[\s\S])*?\\\\?\]"
-    r"|https?://\S+|\{\.?[\w-]+\}",
+    r"|https?://\S+|\{\.?[\w-]+\}|&#?\w+;",
     re.S | re.M | re.I,
 )
 MIN_LOST_RUN = 4  # words in a row missing from the output before we call text lost
@@ -55,12 +59,12 @@ def check_text_kept(root: Tag, ctx: Context) -> None:
     """M1: warn at the first run of source words that the output does not show."""
     if not ctx.source.strip():
         return
-    shown = Counter(w for w, _ in _words(html.unescape(root.get_text(" "))))
+    shown = Counter(w for w, _ in _words(root.get_text(" ", types=SHOWN)))
     visible = _visible_source(ctx.source)
     run: list[int] = []
     lost = 0
     first_run: tuple[int, int] | None = None
-    for word, at in _words(html.unescape(visible)):
+    for word, at in _words(visible):
         if shown[word] > 0:
             shown[word] -= 1
             run = []
@@ -102,7 +106,7 @@ def _prose(root: Tag) -> list[str]:
     """The text of each paragraph-like block outside code, with its line breaks."""
     pieces: list[str] = []
     for node in root.descendants:
-        if not isinstance(node, NavigableString) or type(node) is not NavigableString:
+        if type(node) is not NavigableString:
             continue
         parent = node.parent
         if parent is None or any(a.name in _CODE for a in (parent, *parent.parents)):
