@@ -380,11 +380,16 @@ def test_content_tabs_become_titled_parts_in_order() -> None:
         ("前言\n\n见 [[另一篇笔记]]\n", 3),
         ("前言\n\n$$\n公式没有结尾\n", 3),
         ("前言\n\n@@@ 未知\n\n:::\n", 5),
+        ("前言\n\n!!!\n", 3),
     ],
 )
 def test_raw_syntax_is_reported_with_its_line(source: str, line: int) -> None:
     warnings = [w for w in convert_text(source).warnings if w.rule == "M2"]
     assert [w.line for w in warnings] == [line], warnings
+
+
+def test_punctuation_in_prose_is_not_reported() -> None:
+    assert "M2" not in rules_of("**太棒了**!!! 真的???\n\n结果 === 预期，a == b。\n")
 
 
 def test_syntax_inside_code_is_not_reported() -> None:

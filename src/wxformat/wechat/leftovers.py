@@ -102,8 +102,15 @@ _RAW_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CODE = ("pre", "code")
 
 
-def _prose(root: Tag) -> list[str]:
-    """The text of each paragraph-like block outside code, with its line breaks."""
+_BLOCKS = {
+    "p", "li", "section", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th",
+    "figcaption",
+}  # fmt: skip
+
+
+def _prose(root: Tag) -> str:
+    """The article's text outside code, a line break where a block starts (so a marker
+    written at the start of a line is found there, and `**好**!!!` is no marker)."""
     pieces: list[str] = []
     for node in root.descendants:
         if type(node) is not NavigableString:
@@ -111,13 +118,14 @@ def _prose(root: Tag) -> list[str]:
         parent = node.parent
         if parent is None or any(a.name in _CODE for a in (parent, *parent.parents)):
             continue
-        pieces.append(str(node))
-    return pieces
+        starts_block = parent.name in _BLOCKS and node.previous_sibling is None
+        pieces.append(("\n" if starts_block else "") + str(node))
+    return "".join(pieces)
 
 
 def check_raw_syntax(root: Tag, ctx: Context) -> None:
     """M2: warn, with its line, about Markdown syntax printed raw in the article's text."""
-    text = "\n".join(_prose(root))
+    text = _prose(root)
     source_lines: list[str] = []
     for what, pattern in _RAW_SYNTAX:
         m = pattern.search(text)
