@@ -310,6 +310,10 @@ def test_containers_nest_and_an_unclosed_one_stays_text_with_a_warning() -> None
     assert [(w.rule, w.line) for w in result.warnings] == [("M2", 3)]
 
 
+def test_a_pandoc_fenced_div_takes_its_class_as_kind() -> None:
+    assert box_titles(soup_of("::: {.warning}\n小心。\n:::\n")) == ["注意"]
+
+
 def test_a_colon_fence_inside_code_is_code() -> None:
     soup = soup_of("```markdown\n::: tip\n内容\n:::\n```\n")
     assert "::: tip" in soup.find("pre").get_text().replace("\xa0", " ")
@@ -492,3 +496,8 @@ def test_the_sample_keeps_every_word_of_its_source() -> None:
     code = " ".join(pre.get_text() for pre in soup.find_all("pre")).replace("\xa0", " ")
     for line in ("def hello(name: str) -> str:", "RightSideView", 'print("忽略我")'):
         assert line in code
+
+
+def test_the_sample_checks_clean(cli: Cli) -> None:
+    run = cli("check", str(SAMPLE))
+    assert run.code == 0 and "ready to paste" in run.out

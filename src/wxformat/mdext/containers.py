@@ -34,6 +34,8 @@ class Piece:
 def _admonition_opener(m: re.Match[str]) -> str:
     """`::: tip 标题` as `!!! tip "标题"`: the kind as a class name, the title as written."""
     kind = m.group("kind")
+    if kind.startswith("{"):  # pandoc's fenced div `::: {.note}`: the first class is the kind
+        kind = kind.strip("{}").split()[0].lstrip(".") if kind.strip("{}").split() else "note"
     name = re.sub(r"[^\w-]", "", kind) or "note"
     title = m.group("title")
     if title is None and name != kind:
