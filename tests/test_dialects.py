@@ -16,10 +16,9 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
 from wxformat.article import read_article
-from wxformat.config import load_settings
 from wxformat.mdext.math import MathPreprocessor
-from wxformat.pipeline import convert
 from wxformat.render import render_markdown
+from wxformat.runner import convert_article
 from wxformat.wechat.context import Context
 from wxformat.wechat.leftovers import SHOWN, check_text_kept
 
@@ -447,7 +446,7 @@ RAW = ("```", ":::", "!!!", "???", "===", "==", "++", "^", "]{", "[TOC]", "[!")
 
 def sample_soup() -> tuple[str, BeautifulSoup, list[str]]:
     article = read_article(SAMPLE)
-    result = convert(article, load_settings(None, article.base_dir))
+    result = convert_article(article)
     return (
         article.body,
         BeautifulSoup(result.fragment, "html.parser"),
