@@ -500,3 +500,14 @@ def test_the_sample_keeps_every_word_of_its_source() -> None:
 def test_the_sample_checks_clean(cli: Cli) -> None:
     run = cli("check", str(SAMPLE))
     assert run.code == 0 and "ready to paste" in run.out
+
+
+@pytest.mark.parametrize(
+    "heading", ["## 安装 {#install}", "## 安装 {: #install .tip}", "## 安装 {-}"]
+)
+def test_a_heading_id_or_class_is_not_shown(heading: str) -> None:
+    assert soup_of(heading + "\n").find("h2").get_text() == "安装"
+
+
+def test_braces_that_are_no_heading_id_stay() -> None:
+    assert soup_of("## 集合 {a, b}\n").find("h2").get_text() == "集合 {a, b}"

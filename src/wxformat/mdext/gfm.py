@@ -549,11 +549,13 @@ class HtmlBlockPreprocessor(Preprocessor):
 
 
 class GfmHeadingProcessor(HashHeaderProcessor):
-    """ATX headings as in GFM: a space after the #s, and closing #s only after a space (`## C#`)."""
+    """ATX headings as in GFM: a space after the #s, and closing #s only after a space (`## C#`).
+    A heading id or class that Typora, pandoc and kramdown read (`{#id}`, `{.unnumbered}`,
+    `{-}`) is left out: WeChat keeps no id (W6), and the reader should not see it."""
 
     RE = re.compile(
         r"(?:^|\n)[ ]{0,3}(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>[^\n]*?)"
-        r"(?:(?<=[ \t])#+)?[ \t]*(?:\n|$)"
+        r"(?:(?<=[ \t])#+)?(?:[ \t]+\{:?[ \t]*(?:[#.][\w-]+[ \t]*|-[ \t]*)+\})?[ \t]*(?:\n|$)"
     )
 
 
