@@ -511,3 +511,29 @@ def test_a_heading_id_or_class_is_not_shown(heading: str) -> None:
 
 def test_braces_that_are_no_heading_id_stay() -> None:
     assert soup_of("## 集合 {a, b}\n").find("h2").get_text() == "集合 {a, b}"
+
+
+def test_only_the_first_toc_marker_draws_the_contents() -> None:
+    started = time.perf_counter()
+    result = convert_text("".join(f"[TOC]\n\n## 第{i}节\n\n" for i in range(2000)))
+    assert time.perf_counter() - started < 2.0
+    soup = BeautifulSoup(result.fragment, "html.parser")
+    assert soup.get_text().count("目录") == 1 and soup.get_text().count("[TOC]") == 1999
+    assert "M2" in [w.rule for w in result.warnings]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "::: tip\n" * 20_000,
+        "::: a\n" * 5_000 + ":::\n" * 5_000,
+        "".join("    " * i + "!!! note\n" for i in range(300)),
+        '=== "a"\n    x\n' * 2_000,
+        "> [!NOTE] 标题\n" * 20_000,
+    ],
+)
+def test_hostile_boxes_convert_quickly_and_keep_their_text(source: str) -> None:
+    started = time.perf_counter()
+    result = convert_text(source)
+    assert time.perf_counter() - started < 2.0
+    assert result.fragment.startswith("<section")

@@ -147,8 +147,10 @@ class TocProcessor(Treeprocessor):
         if sum(1 for h in headings if h.tag == "h1") == 1:
             headings = [h for h in headings if h.tag != "h1"]
         levels = sorted({h.tag for h in headings})[:2]
-        for index, (parent, marker) in enumerate(markers):
-            title = self.titles[min(index, len(self.titles) - 1)]
+        # one contents per article: a second marker stays text, and check names it (M2);
+        # drawing every one would copy every heading once per marker
+        for parent, marker in markers[:1]:
+            title = self.titles[0]
             contents = etree.Element("section", {"class": "wx-toc"})
             if title:
                 etree.SubElement(contents, "p", {"class": "wx-toc-title"}).text = title
