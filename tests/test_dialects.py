@@ -537,3 +537,9 @@ def test_hostile_boxes_convert_quickly_and_keep_their_text(source: str) -> None:
     result = convert_text(source)
     assert time.perf_counter() - started < 2.0
     assert result.fragment.startswith("<section")
+
+
+def test_an_alert_title_may_hold_code_and_bold() -> None:
+    soup = soup_of("> [!TIP] 使用 `git` 之前\n> 先 **备份**。\n")
+    assert box_titles(soup) == ["使用 git 之前"]
+    assert soup.find_all("p")[1].get_text() == "先 备份。"

@@ -57,7 +57,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "cite": ("neutral", "引用"),
 }
 # `[!NOTE]`, Obsidian's `[!faq]-` (folded) and `[!tip]+`, then an optional title
-_MARK = re.compile(r"^\s*\[!([\w-]+)\][-+]?(?:[ \t]+(?P<title>[^\n]*?))?[ \t]*(?:\n|$)", re.I)
+_MARK = re.compile(r"^\s*\[!([\w-]+)\][-+]?(?P<space>[ \t]*)", re.I)
 
 
 def look_of(kind: str) -> tuple[str, str]:
@@ -96,10 +96,31 @@ class AlertProcessor(Treeprocessor):
             if not m:
                 continue
             kind = m.group(1).lower()
-            first.text = first.text[m.end() :]
-            if not first.text and not len(first):
+            line, newline, rest = first.text[m.end() :].partition("\n")
+            if line and not m.group("space"):  # `[!NOTE]正文`: no title, the text is the body
+                line, newline, rest = "", "\n", first.text[m.end() :]
+            title = title_element(line.rstrip() if newline or not len(first) else line)
+            first.text = rest if newline else ""
+            if not newline and len(first):
+                _move_first_line(first, title)  # the title goes on in `code` or **bold**
+            if not (title.text or "").strip() and not len(title):
+                title.text = look_of(kind)[1]
+            if not (first.text or "").strip() and not len(first):
                 quote.remove(first)
-            make_box(quote, kind, title_element(m.group("title") or look_of(kind)[1]))
+            make_box(quote, kind, title)
+
+
+def _move_first_line(paragraph: etree.Element, title: etree.Element) -> None:
+    """Move the paragraph's elements up to its first line break into title."""
+    for child in list(paragraph):
+        paragraph.remove(child)
+        tail, _, rest = (child.tail or "").partition("\n")
+        child.tail = tail
+        title.append(child)
+        if _ or rest:
+            paragraph.text = (paragraph.text or "") + rest
+            return
+    # the whole paragraph was the title line
 
 
 class BoxProcessor(Treeprocessor):
