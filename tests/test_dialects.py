@@ -543,3 +543,24 @@ def test_an_alert_title_may_hold_code_and_bold() -> None:
     soup = soup_of("> [!TIP] 使用 `git` 之前\n> 先 **备份**。\n")
     assert box_titles(soup) == ["使用 git 之前"]
     assert soup.find_all("p")[1].get_text() == "先 备份。"
+
+
+@pytest.mark.parametrize(
+    ("source", "pairs"),
+    [
+        (
+            "[你好世界]{nǐ・hǎo・shì・jiè}",
+            [("你", "nǐ"), ("好", "hǎo"), ("世", "shì"), ("界", "jiè")],
+        ),
+        ("[小夜時雨]^(さ・よ・しぐれ)", [("小", "さ"), ("夜", "よ"), ("時雨", "しぐれ")]),
+        ("[小夜]{さ・よ・しぐれ}", [("小", "さ"), ("夜", "よ しぐれ")]),
+        ("[你好]{nǐ hǎo}", [("你好", "nǐ hǎo")]),
+    ],
+)
+def test_ruby_pairs_each_character_with_its_reading(
+    source: str, pairs: list[tuple[str, str]]
+) -> None:
+    ruby = BeautifulSoup(render_markdown(source), "html.parser").find("ruby")
+    bases = [s for s in ruby.contents if isinstance(s, str)]
+    readings = [rt.get_text() for rt in ruby.find_all("rt")]
+    assert list(zip(bases, readings, strict=True)) == pairs

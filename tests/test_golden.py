@@ -59,7 +59,7 @@ def test_there_are_samples_for_every_feature() -> None:
         '=== "',
         "[TOC]",
         "==高亮==",
-        "]{pīn yīn}",
+        "]{pīn・yīn}",
         "```python,ignore",
     ):
         assert construct in text, construct

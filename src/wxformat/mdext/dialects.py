@@ -69,9 +69,25 @@ class StyledSpanProcessor(InlineProcessor):
         return span, m.start(0), m.end(0)
 
 
-# ruby: doocs/md `[汉字]{hàn zì}` and `{汉字|hàn zì}`
-RUBY_BRACKET_RE = r"\[(?P<base>[^\[\]\n]+)\]\{(?P<reading>[^{}\n]+)\}"
+# ruby: doocs/md `[汉字]{hàn zì}` and `[汉字]^(hàn zì)`, and `{汉字|hàn zì}`
+RUBY_BRACKET_RE = r"\[(?P<base>[^\[\]\n]+)\](?:\{(?P<reading>[^{}\n]+)\}|\^\((?P<paren>[^()\n]+)\))"
 RUBY_BAR_RE = r"(?<!\{)\{(?P<base>[^{}|\n]+)\|(?P<reading>[^{}|\n]+)\}(?!\})"
+# doocs/md's separators between the readings of each character
+_READING_SEPARATORS = re.compile(r"[・．。-]")
+
+
+def ruby_pairs(base: str, reading: str) -> list[tuple[str, str]]:
+    """Characters and their readings: one reading per character when the writer separated
+    them (`[你好]{nǐ・hǎo}`); the last reading takes the characters left over, and the last
+    character the readings left over, as doocs/md pairs them."""
+    parts = [p.strip() for p in _READING_SEPARATORS.split(reading) if p.strip()]
+    chars = list(base)
+    if len(parts) < 2 or len(chars) < 2:
+        return [(base, " ".join(reading.split()))]
+    count = min(len(parts), len(chars))
+    pairs = list(zip(chars[: count - 1], parts[: count - 1], strict=True))
+    pairs.append(("".join(chars[count - 1 :]), " ".join(parts[count - 1 :])))
+    return pairs
 
 
 class RubyProcessor(InlineProcessor):
@@ -80,11 +96,17 @@ class RubyProcessor(InlineProcessor):
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element, int, int]:
+        groups = m.groupdict()
+        reading = groups.get("reading") or groups.get("paren") or ""
         ruby = etree.Element("ruby", {"class": "wx-ruby"})
-        ruby.text = m.group("base")
-        rt = etree.SubElement(ruby, "rt", {"class": "wx-rt"})
-        # doocs/md spells the reading of each character apart with `・`
-        rt.text = " ".join(m.group("reading").replace("・", " ").split())
+        last: etree.Element | None = None
+        for base, text in ruby_pairs(m.group("base"), reading):
+            if last is None:
+                ruby.text = base
+            else:
+                last.tail = base
+            last = etree.SubElement(ruby, "rt", {"class": "wx-rt"})
+            last.text = text
         return ruby, m.start(0), m.end(0)
 
 
