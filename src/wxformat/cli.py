@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from wxformat import __version__, deferred
-from wxformat.errors import OutputError, WxformatError
+from wxformat.errors import OutputError, UncheckableError, WxformatError
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
@@ -366,8 +366,7 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
     try:
         report = check_file(target, Options.from_flags(**flags))
     except WxformatError as exc:
-        exc.exit_code = 2
-        raise
+        raise UncheckableError(exc.message, exc.hint) from exc
     click.echo(report.json() if fmt == "json" else report.text())
     sys.exit(0 if report.clean else 1)
 

@@ -35,3 +35,9 @@ class ThemeError(WxformatError):
 
 class OutputError(WxformatError):
     """The output cannot be written where asked."""
+
+
+class UncheckableError(WxformatError):
+    """`check` could not check the file at all (exit status 2; problems found give 1)."""
+
+    exit_code = 2
