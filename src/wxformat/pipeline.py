@@ -22,10 +22,10 @@ from wxformat.footer import render_footer
 from wxformat.inline import apply_theme
 from wxformat.render import render_markdown
 from wxformat.themes import Theme, load_theme
+from wxformat.tree import first
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
-from wxformat.wechat.tree import first
 
 ROOT_CLASS = "wx-article"
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 from bs4.element import NavigableString, Tag
 
 from wxformat.css import parse_declarations
+from wxformat.tree import ancestor, comments, tags, texts
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import ancestor, comments, tags, texts
 
 BLOCK_TAGS = {
     "section", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption",

@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup, Tag
 
 from wxformat import cache
 from wxformat.errors import ThemeError
+from wxformat.tree import become, first, tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import become, first, tags
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer

@@ -16,8 +16,8 @@ from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat import cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+from wxformat.tree import tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import tags
 
 _SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
