@@ -112,3 +112,34 @@ def test_the_cached_theme_is_the_prepared_theme() -> None:
 def test_a_corrupt_cached_code_colour_is_computed_again() -> None:
     cache.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
     assert block_colors("github") == ("#f8f8f8", "#24292e")
+
+
+def test_a_warm_re_render_parses_no_css_again() -> None:
+    """What preview does on save: premailer's caches must hold the whole theme."""
+    script = """
+import cssutils
+from pathlib import Path
+from wxformat.article import read_article
+from wxformat.config import load_settings
+from wxformat.pipeline import convert
+article = read_article(Path(ARTICLE))
+settings = load_settings(None, article.base_dir)
+first = convert(article, settings).fragment
+calls = []
+for name in ("parseString", "parseStyle"):
+    real = getattr(cssutils, name)
+    def counted(*args, real=real, name=name, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+    setattr(cssutils, name, counted)
+assert convert(article, settings).fragment == first
+print(len(calls))
+""".replace("ARTICLE", repr(str(ARTICLES / "welcome.md")))
+    env = {k: v for k, v in os.environ.items() if k != "PREMAILER_CACHE_MAXSIZE"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+    # premailer's default cache size, for contrast: the same re-render parses again
+    env["PREMAILER_CACHE_MAXSIZE"] = "128"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert int(done.stdout.strip()) > 0
