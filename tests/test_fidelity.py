@@ -13,17 +13,12 @@ import shlex
 import subprocess
 import sys
 
-import pytest
-
-from tests.conftest import CORPUS, SHARED, ConvertedCorpus
+from tests.conftest import CORPUS, SHARED, ConvertedCorpus, needs_shared
 
 CHECKER = SHARED / "tools" / "md_fidelity.py"
 
 
-@pytest.mark.skipif(
-    not CHECKER.exists(),
-    reason=f"needs the team's checker at {CHECKER} (check out shared/ beside the repository)",
-)
+@needs_shared("tools/md_fidelity.py", "the fidelity check on real articles")
 def test_corpus_fidelity(corpus: ConvertedCorpus) -> None:
     converted = shlex.quote(str(corpus.folder))
     run = subprocess.run(

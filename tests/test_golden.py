@@ -16,10 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLES
-from wxformat.article import parse_article
-from wxformat.config import Settings
-from wxformat.pipeline import convert
+from tests.conftest import ARTICLES, convert_text
 
 GOLDEN = Path(__file__).parent / "golden"
 FEATURES = sorted(GOLDEN.glob("*.md"))
@@ -51,8 +48,7 @@ def test_readable_shortens_drawings_and_images_only() -> None:
 
 @pytest.mark.parametrize("source", FEATURES, ids=[p.stem for p in FEATURES])
 def test_feature_matches_golden(source: Path) -> None:
-    article = parse_article(source.read_text(encoding="utf-8"), source)
-    got = readable(convert(article, Settings(base_dir=GOLDEN)).fragment)
+    got = readable(convert_text(source.read_text(encoding="utf-8"), base_dir=GOLDEN).fragment)
     golden = source.with_suffix(".html")
     if os.environ.get("WXFORMAT_UPDATE_GOLDEN") or not golden.exists():
         golden.write_text(got, encoding="utf-8")

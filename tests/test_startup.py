@@ -86,7 +86,9 @@ import soupsieve.css_parser
 assert type(sys.modules["soupsieve"]).__name__ == "module"
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip() == "ok", done.stderr
 
 
@@ -105,13 +107,15 @@ def test_cached_theme_rules_and_code_give_the_same_article(tmp_path: Path) -> No
 def test_the_cached_theme_is_the_prepared_theme() -> None:
     css = ":root { --c: red }\np { color: var(--c) } /* note */ @media print { p { color: blue } }"
     overrides = (("c", "#010203"),)
-    assert prepared_css(css, overrides) == keepable_rules("p { color: #010203 }")
-    assert cache.get(cache.key(_CSS_FORMAT, css, repr(overrides))) == "p { color: #010203 }"
+    store = cache.MemoryCache()
+    assert prepared_css(css, overrides, store) == keepable_rules("p { color: #010203 }")
+    assert store.get(cache.key(_CSS_FORMAT, css, repr(overrides))) == "p { color: #010203 }"
 
 
 def test_a_corrupt_cached_code_colour_is_computed_again() -> None:
-    cache.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
-    assert block_colors("github") == ("#f8f8f8", "#24292e")
+    store = cache.MemoryCache()
+    store.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
+    assert block_colors("github", store) == ("#f8f8f8", "#24292e")
 
 
 def test_a_warm_re_render_parses_no_css_again() -> None:
@@ -120,11 +124,9 @@ def test_a_warm_re_render_parses_no_css_again() -> None:
 import cssutils
 from pathlib import Path
 from wxformat.article import read_article
-from wxformat.config import load_settings
-from wxformat.pipeline import convert
+from wxformat.runner import convert_article
 article = read_article(Path(ARTICLE))
-settings = load_settings(None, article.base_dir)
-first = convert(article, settings).fragment
+first = convert_article(article).fragment
 calls = []
 for name in ("parseString", "parseStyle"):
     real = getattr(cssutils, name)
@@ -132,7 +134,7 @@ for name in ("parseString", "parseStyle"):
         calls.append(name)
         return real(*args, **kwargs)
     setattr(cssutils, name, counted)
-assert convert(article, settings).fragment == first
+assert convert_article(article).fragment == first
 print(len(calls))
 """.replace("ARTICLE", repr(str(ARTICLES / "welcome.md")))
     env = {k: v for k, v in os.environ.items() if k != "PREMAILER_CACHE_MAXSIZE"}

@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from wxformat import cache
+from wxformat.cache import Cache
 from wxformat.css import parse_declarations
 
 if TYPE_CHECKING:
@@ -85,15 +86,16 @@ _CSS_FORMAT = "theme-css-v2"
 
 
 @lru_cache(maxsize=32)
-def prepared_css(css: str, overrides: tuple[tuple[str, str], ...]) -> str:
-    """The theme as premailer gets it, kept in the disk cache: preparing it costs a cold
-    start tinycss2's import (about 15 ms), and the smaller text parses faster in cssutils."""
+def prepared_css(css: str, overrides: tuple[tuple[str, str], ...], store: Cache) -> str:
+    """The theme as premailer gets it, kept in the cache handed in (the disk's, from the
+    CLI): preparing it costs a cold start tinycss2's import (about 15 ms), and the smaller
+    text parses faster in cssutils."""
     cache_key = cache.key(_CSS_FORMAT, css, repr(overrides))
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None:
         return cached
     prepared = keepable_rules(resolve_variables(css, dict(overrides)))
-    cache.put(cache_key, prepared)
+    store.put(cache_key, prepared)
     return prepared
 
 
@@ -174,9 +176,11 @@ def skeleton(root: Tag) -> tuple[etree._Element, list[tuple[etree._Element, Tag]
     return top, pairs
 
 
-def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str]) -> None:
+def apply_theme(
+    soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str], store: Cache
+) -> None:
     """Write every matching theme declaration into the elements' style attributes."""
-    css_text = prepared_css(css, tuple(sorted(overrides.items())))
+    css_text = prepared_css(css, tuple(sorted(overrides.items())), store)
     if not css_text:
         return
     root = soup if not isinstance(soup, BeautifulSoup) else _root(soup)
