@@ -153,6 +153,7 @@ DOCUMENTED = (
 )
 
 
+@pytest.mark.slow  # the session's corpus conversion, when this test comes first
 def test_samples_and_corpus_check_clean_or_with_documented_warnings(
     corpus: ConvertedCorpus,
 ) -> None:

@@ -13,11 +13,14 @@ import shlex
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import CORPUS, SHARED, ConvertedCorpus, needs_shared
 
 CHECKER = SHARED / "tools" / "md_fidelity.py"
 
 
+@pytest.mark.slow
 @needs_shared("tools/md_fidelity.py", "the fidelity check on real articles")
 def test_corpus_fidelity(corpus: ConvertedCorpus) -> None:
     converted = shlex.quote(str(corpus.folder))
