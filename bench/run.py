@@ -159,15 +159,14 @@ def cold_process_stages(path: Path, reps: int) -> dict[str, float]:
         "deferred.defer()\n"
         "start = time.perf_counter()\n"
         "from wxformat.article import read_article\n"
-        "from wxformat.config import load_settings\n"
-        "from wxformat.pipeline import convert\n"
+        "from wxformat.runner import convert_article\n"
         "timings = {'import wxformat': time.perf_counter() - start}\n"
         "start = time.perf_counter()\n"
         "import premailer, cssutils\n"
         "timings['import premailer + cssutils'] = time.perf_counter() - start\n"
         "from pathlib import Path\n"
         "article = read_article(Path(sys.argv[1]))\n"
-        "convert(article, load_settings(None, article.base_dir), timings)\n"
+        "convert_article(article, None, timings)\n"
         "print(json.dumps(timings))\n"
     )
     samples: dict[str, list[float]] = {}
