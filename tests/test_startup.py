@@ -138,10 +138,14 @@ assert convert_article(article).fragment == first
 print(len(calls))
 """.replace("ARTICLE", repr(str(ARTICLES / "welcome.md")))
     env = {k: v for k, v in os.environ.items() if k != "PREMAILER_CACHE_MAXSIZE"}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
     # premailer's default cache size, for contrast: the same re-render parses again
     env["PREMAILER_CACHE_MAXSIZE"] = "128"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
     assert int(done.stdout.strip()) > 0
