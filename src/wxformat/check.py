@@ -16,9 +16,10 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from wxformat.article import MARKDOWN_SUFFIXES, decode, read_article
+from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
+from wxformat.pipeline import Result
 from wxformat.runner import Options, convert_article
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.context import Context
@@ -82,7 +83,12 @@ def _from_diagnostic(d: Diagnostic) -> Problem:
 
 def check_article(path: Path, options: Options) -> Report:
     article = read_article(path, options.encoding)
-    result = convert_article(article, options)
+    return check_converted(str(path), article, convert_article(article, options))
+
+
+def check_converted(name: str, article: Article, result: Result) -> Report:
+    """The report for an article already converted: its warnings, and what the editor
+    would change that no warning explains."""
     problems = [_from_diagnostic(w) for w in result.warnings]
     ctx = Context(base_dir=article.base_dir, source=article.body, first_line=article.body_line)
     _, changes = paste_filter(result.fragment)
@@ -97,7 +103,7 @@ def check_article(path: Path, options: Options) -> Report:
                     change.rule, change.message, change.hint, line, None if line else change.element
                 )
             )
-    return Report(str(path), tuple(_unique(problems)))
+    return Report(name, tuple(_unique(problems)))
 
 
 def check_html(path: Path, encoding: str | None = None) -> Report:

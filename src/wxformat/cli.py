@@ -8,9 +8,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -18,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from wxformat import __version__, deferred
-from wxformat.errors import OutputError, WxformatError
+from wxformat.errors import OutputError, UncheckableError, WxformatError
+from wxformat.output import write_atomically
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
@@ -99,42 +98,6 @@ def run_convert(article_path: Path, options: Options) -> Result:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path through a temporary file, so a failure never leaves half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"folder {folder} does not exist", "create it first or choose another -o path"
-        )
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to {folder}: {exc.strerror}", "choose another -o path"
-        ) from None
-    try:
-        # mkstemp makes the file private (0600); the output should be like any file the
-        # user writes: the mode of the file it replaces, else what the umask allows
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {path}: {exc.strerror}", "choose another -o path"
-        ) from None
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -429,8 +392,7 @@ def check(target: Path, fmt: str, options: Options) -> None:
     try:
         report = check_file(target, options)
     except WxformatError as exc:
-        exc.exit_code = 2
-        raise
+        raise UncheckableError(exc.message, exc.hint) from exc
     click.echo(report.json() if fmt == "json" else report.text())
     sys.exit(0 if report.clean else 1)
 

@@ -24,11 +24,11 @@ from wxformat.footer import footer_html
 from wxformat.inline import apply_theme
 from wxformat.options import ConvertOptions
 from wxformat.render import render_markdown
+from wxformat.tree import first
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
 from wxformat.wechat.context import Files, NoFiles
-from wxformat.wechat.tree import first
 
 ROOT_CLASS = "wx-article"
 

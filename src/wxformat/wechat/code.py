@@ -17,8 +17,8 @@ from wxformat import cache
 from wxformat.cache import Cache
 from wxformat.errors import ThemeError
 from wxformat.themes import CODE_THEMES
+from wxformat.tree import become, first, tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import become, first, tags
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
