@@ -29,6 +29,7 @@ from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
 from wxformat.wechat.context import Files, NoFiles
+from wxformat.wechat.leftovers import check_raw_syntax, check_text_kept
 
 ROOT_CLASS = "wx-article"
 
@@ -102,6 +103,8 @@ def convert(
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)
     diagnose(root, ctx)
+    check_text_kept(root, ctx)
+    check_raw_syntax(root, ctx)
     fragment = serialize(root)
     check_size(fragment, ctx)
     clock.lap("wechat fixes")
