@@ -128,13 +128,90 @@ def test_republishing_uploads_nothing_twice_and_reuses_the_token(
     assert run.code == 0, run.err
     assert len(fake.uploads) == uploads and fake.calls["/cgi-bin/stable_token"] == tokens == 1
     assert "0 uploaded, 8 already on WeChat" in run.err
-    assert (
-        fake.drafts[1]["content"] == fake.drafts[0]["content"]
-        and fake.drafts[1]["need_open_comment"] == 0
-    )
+    assert len(fake.drafts) == 1 and [m for m, _ in fake.updates] == ["DRAFT-1"]
+    updated = fake.updates[0][1]
+    assert updated["content"] == fake.drafts[0]["content"] and updated["need_open_comment"] == 0
     token_file = next(env.glob("token-*.json"))
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert json.loads(token_file.read_text())["access_token"] == "TOKEN-1"
+
+
+def test_publishing_again_updates_the_draft_with_the_edited_content(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    fake = server.fake
+    run = cli("publish", str(article))
+    assert run.code == 0 and "draft created: media_id DRAFT-1" in run.err
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("正文第一段", "改过的第一段"), encoding="utf-8"
+    )
+    run = cli("publish", str(article))
+    assert run.code == 0, run.err
+    assert "draft updated: media_id DRAFT-1" in run.err
+    assert fake.calls["/cgi-bin/draft/add"] == 1 and fake.calls["/cgi-bin/draft/update"] == 1
+    media_id, updated = fake.updates[0]
+    assert media_id == "DRAFT-1" and fake.saved["DRAFT-1"] is updated
+    assert "改过的第一段" in updated["content"] and "正文第一段" not in updated["content"]
+    assert "正文第一段" in fake.drafts[0]["content"]
+    raw = json.loads(fake.raw_drafts[-1])
+    assert raw["media_id"] == "DRAFT-1" and raw["index"] == 0
+    assert isinstance(raw["articles"], dict) and raw["articles"]["title"] == "发布测试：中文标题"
+
+
+def test_new_draft_forces_a_new_one_and_later_updates_follow_it(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    fake = server.fake
+    assert cli("publish", str(article)).code == 0
+    run = cli("publish", str(article), "--new-draft")
+    assert run.code == 0 and "draft created: media_id DRAFT-2" in run.err
+    assert cli("publish", str(article)).code == 0
+    assert [m for m, _ in fake.updates] == ["DRAFT-2"] and len(fake.drafts) == 2
+
+
+def test_a_draft_deleted_on_wechat_is_replaced_with_a_note(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    fake = server.fake
+    assert cli("publish", str(article)).code == 0
+    fake.delete_draft("DRAFT-1")
+    run = cli("publish", str(article))
+    assert run.code == 0, run.err
+    assert "note: the draft DRAFT-1 is no longer on WeChat" in run.err
+    assert "draft created: media_id DRAFT-2" in run.err
+    assert fake.calls["/cgi-bin/draft/update"] == 1 and not fake.updates
+    assert cli("publish", str(article)).code == 0
+    assert [m for m, _ in fake.updates] == ["DRAFT-2"]
+
+
+def test_other_update_errors_are_not_hidden_by_a_new_draft(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    fake = server.fake
+    assert cli("publish", str(article)).code == 0
+    fake.fail_next("/cgi-bin/draft/update", 45002)
+    run = cli("publish", str(article))
+    assert run.code == 1 and "45002" in run.err and "updating the draft" in run.err
+    assert len(fake.drafts) == 1
+
+
+def test_dry_run_says_whether_it_would_update_or_create(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    run = cli("publish", str(article), "--dry-run")
+    assert (
+        run.code == 0
+        and "sent (8 uploaded, 0 already on WeChat); would create a new draft" in run.err
+    )
+    assert cli("publish", str(article)).code == 0
+    calls = sum(server.fake.calls.values())
+    run = cli("publish", str(article), "--dry-run")
+    assert run.code == 0 and "would update the draft DRAFT-1" in run.err
+    # the remote image is not downloaded in a dry run, so it cannot be recognised
+    assert "1 uploaded, 7 already on WeChat" in run.err
+    run = cli("publish", str(article), "--dry-run", "--new-draft")
+    assert run.code == 0 and "would create a new draft" in run.err
+    assert sum(server.fake.calls.values()) == calls
 
 
 def test_network_drops_and_busy_answers_are_retried(
@@ -157,7 +234,7 @@ def test_an_expired_token_is_refreshed_once_then_the_call_retried(
     assert run.code == 0, run.err
     assert fake.calls["/cgi-bin/stable_token"] == 2 and len(fake.drafts) == 1
     fake.fail_next("/cgi-bin/draft/add", 40001, 40001)  # still invalid after one refresh: give up
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--new-draft")
     assert run.code == 1 and "access token is invalid" in run.err and len(fake.drafts) == 1
 
 

@@ -383,15 +383,23 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
 @click.option(
     "--fans-only-comments/--anyone-comments", default=None, help="Only followers may comment."
 )
+@click.option(
+    "--new-draft",
+    is_flag=True,
+    help="Create a new draft even if this article was published as a draft before.",
+)
 @article_options
 def publish(
     article: Path,
     dry_run: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
+    new_draft: bool,
     **flags: Any,
 ) -> None:
-    """Publish ARTICLE as a draft in the Official Account (images uploaded)."""
+    """Publish ARTICLE as a draft in the Official Account (images uploaded).
+
+    Publishing the same article again updates the draft it made last time."""
     import json
 
     from wxformat.publish.run import publish as publish_article
@@ -403,15 +411,23 @@ def publish(
         dry_run=dry_run,
         comments=comments,
         fans_only=fans_only_comments,
+        new_draft=new_draft,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
     if dry_run:
         click.echo(json.dumps(plan.draft, ensure_ascii=False, indent=2))
         for label in plan.uploaded:
             click.echo(f"would upload: {label}", err=True)
-        click.echo(f"dry run: nothing was sent ({images})", err=True)
+        if plan.action == "update":
+            would = f"would update the draft {plan.media_id} (--new-draft for a new one)"
+        else:
+            would = "would create a new draft"
+        click.echo(f"dry run: nothing was sent ({images}); {would}", err=True)
         return
-    click.echo(f"draft created: media_id {plan.media_id} ({images})", err=True)
+    if plan.note:
+        click.echo(f"note: {plan.note}", err=True)
+    done = "updated" if plan.action == "update" else "created"
+    click.echo(f"draft {done}: media_id {plan.media_id} ({images})", err=True)
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
 
 

@@ -1,11 +1,17 @@
 """Publishing one article as a draft: convert it exactly as `convert` does, upload every image
 (cached by content hash), upload the cover as permanent material, then create the draft
-last, so a failure leaves no half-made draft behind."""
+last, so a failure leaves no half-made draft behind.
+
+The draft's media_id is remembered per article (by its absolute path, in the upload store),
+so publishing the article again updates that draft instead of adding another one; a draft
+deleted on WeChat's side (40007) is replaced by a new one."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +41,8 @@ class Plan:
     uploaded: list[str] = field(default_factory=list)  # images sent to WeChat this time
     reused: list[str] = field(default_factory=list)  # images found in the upload cache
     media_id: str = ""
+    action: str = "add"  # "add" a new draft, or "update" the one made before
+    note: str = ""  # what happened that the user should know (a draft deleted on WeChat)
 
 
 def config_dir() -> Path:
@@ -106,6 +114,7 @@ def publish(
     comments: bool | None = None,
     fans_only: bool | None = None,
     client: WeChatClient | None = None,
+    new_draft: bool = False,
 ) -> Plan:
     article = read_article(path, options.encoding)
     settings = settings_for(article, options)
@@ -124,8 +133,7 @@ def publish(
             str(settings.publish.get("credentials") or ""), article.base_dir
         )
         client = WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
-    owner = client.credentials.app_id if client else "dry-run"
-    store = UploadStore(user_cache_dir() / f"uploads-{owner}.json" if client else None)
+    store = UploadStore(_store_path(client, settings.publish, dry_run))
     plan = Plan()
     http = client.http if client else None
 
@@ -201,6 +209,46 @@ def publish(
         "need_open_comment": int(open_comments),
         "only_fans_can_comment": int(only_fans),
     }
-    if client is not None:
-        plan.media_id = client.add_draft(plan.draft)  # last: nothing half-made if anything failed
+    draft_key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()
+    remembered = None if new_draft else store.get("draft", draft_key)
+    if remembered:
+        plan.action, plan.media_id = "update", remembered["media_id"]
+    if client is None:
+        return plan
+    # last: nothing half-made if anything failed
+    if plan.action == "update":
+        try:
+            client.update_draft(plan.media_id, plan.draft)
+        except PublishError as exc:
+            if exc.errcode != 40007:
+                raise
+            plan.note = (
+                f"the draft {plan.media_id} is no longer on WeChat (deleted or published): "
+                "created a new one"
+            )
+            plan.action = "add"
+    if plan.action == "add":
+        plan.media_id = client.add_draft(plan.draft)
+    store.put("draft", draft_key, {"media_id": plan.media_id, "article": str(path.resolve())})
     return plan
+
+
+def _store_path(
+    client: WeChatClient | None, publish: Mapping[str, Any], dry_run: bool
+) -> Path | None:
+    """The account's upload store. A dry run reads it (to tell which draft it would update)
+    when the account is known without a secret: from the client, WECHAT_APP_ID, or the
+    credentials file; it never writes it."""
+    if client is not None:
+        return user_cache_dir() / f"uploads-{client.credentials.app_id}.json"
+    if not dry_run:
+        return None
+    app_id = os.environ.get("WECHAT_APP_ID")
+    if not app_id:
+        path = Path(str(publish.get("credentials") or "")).expanduser()
+        path = path if str(path) != "." else config_dir() / "credentials.toml"
+        try:
+            app_id = str(tomllib.loads(path.read_text(encoding="utf-8")).get("app_id") or "")
+        except (OSError, tomllib.TOMLDecodeError):
+            app_id = ""
+    return user_cache_dir() / f"uploads-{app_id}.json" if app_id else None
