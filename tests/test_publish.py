@@ -332,3 +332,81 @@ def test_secrets_are_refused_in_wxformat_toml(cli: Cli, env: Path, article: Path
     (article.parent / "wxformat.toml").write_text('[publish]\napp_secret = "x"\n', encoding="utf-8")
     run = cli("publish", str(article))
     assert run.code == 1 and "secrets do not belong in wxformat.toml" in run.err
+
+
+# --- --upload on convert, copy and preview: the same uploads and cache as publish ---------
+
+
+def image_sources(html: str) -> list[str]:
+    return [str(img.get("src")) for img in BeautifulSoup(html, "html.parser").find_all("img")]
+
+
+def test_convert_upload_leaves_only_wechat_image_sources(
+    cli: Cli, env: Path, article: Path, server: FakeServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.html"
+    run = cli("convert", str(article), "--upload", "-o", str(out))
+    assert run.code == 0, run.err
+    srcs = image_sources(out.read_text(encoding="utf-8"))
+    assert len(srcs) == 7
+    assert all(src.startswith("http://mmbiz.qpic.cn/fake/") for src in srcs), srcs
+    # the image too large to embed was uploaded (shrunk), so no warning says it cannot reach
+    assert "huge.png" not in run.err
+    uploads = len(server.fake.uploads)
+    assert uploads == 6  # qr once, photo, webp, huge, remote, and the GIF as material
+    # the same cache as publish: publishing now uploads only the cover
+    run = cli("publish", str(article))
+    assert run.code == 0, run.err
+    assert len(server.fake.uploads) == uploads + 1 and "1 uploaded, 7 already on WeChat" in run.err
+    assert image_sources(server.fake.drafts[0]["content"]) == srcs
+
+
+def test_copy_upload_prints_wechat_image_sources(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    run = cli("copy", str(article), "--upload", "--print")
+    assert run.code == 0, run.err
+    srcs = image_sources(run.out)
+    assert len(srcs) == 7 and all(s.startswith("http://mmbiz.qpic.cn/") for s in srcs)
+
+
+def test_preview_upload_renders_wechat_image_sources(
+    env: Path, article: Path, server: FakeServer
+) -> None:
+    import threading
+    import urllib.request
+
+    from wxformat.preview import PreviewServer
+    from wxformat.runner import Options
+
+    preview = PreviewServer(article, Options(upload=True), port=0)
+    preview.start()
+    threading.Thread(target=preview.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(preview.url + "__wx/render") as response:
+            answer = json.loads(response.read())
+    finally:
+        preview.stop()
+    assert answer["ok"], answer
+    srcs = image_sources(answer["html"])
+    assert len(srcs) == 7 and all(s.startswith("http://mmbiz.qpic.cn/") for s in srcs)
+
+
+@pytest.mark.parametrize("command", ["convert", "copy", "preview"])
+def test_upload_without_credentials_says_how_to_set_them(
+    cli: Cli,
+    env: Path,
+    article: Path,
+    server: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    monkeypatch.delenv("WECHAT_APP_ID")
+    monkeypatch.delenv("WECHAT_APP_SECRET")
+    extra = ["--no-open"] if command == "preview" else []
+    run = cli(command, str(article), "--upload", *extra)
+    assert run.code == 1 and run.out == ""
+    assert run.err.count("\n") == 1
+    assert "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET" in run.err
+    assert "credentials.toml" in run.err and "Traceback" not in run.err
+    assert sum(server.fake.calls.values()) == 0

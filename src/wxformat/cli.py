@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from wxformat.pipeline import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
+UPLOAD_HELP = (
+    "Upload every image to WeChat (as publish does, same credentials) and use its "
+    "mmbiz.qpic.cn URLs."
+)
 _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, not a host
 
 
@@ -154,6 +158,7 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="With a folder: parallel workers (default: all cores).",
 )
+@click.option("--upload", is_flag=True, help=UPLOAD_HELP)
 @article_options
 def convert(
     article: Path,
@@ -277,6 +282,7 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 @click.option(
     "--open/--no-open", "open_browser", default=True, help="Open the browser on the page."
 )
+@click.option("--upload", is_flag=True, help=UPLOAD_HELP)
 @article_options
 def preview(article: Path, port: int, host: str, open_browser: bool, **flags: Any) -> None:
     """Preview ARTICLE at phone width, live, in any theme."""
@@ -286,6 +292,12 @@ def preview(article: Path, port: int, host: str, open_browser: bool, **flags: An
 
     read_article(article, flags.get("encoding"))  # a missing or unreadable file fails here, clearly
     options = Options.from_flags(**flags)
+    if options.upload:  # missing credentials fail here, in one line, not in the page
+        from wxformat.config import load_settings
+        from wxformat.publish.hosting import connect
+
+        folder = article.resolve().parent
+        connect(load_settings(options.config, folder).publish, folder)
     try:
         server = PreviewServer(article, options, host=host, port=port)
     except OSError as exc:
@@ -323,6 +335,7 @@ def preview(article: Path, port: int, host: str, open_browser: bool, **flags: An
     is_flag=True,
     help="Copy the HTML source as plain text (for editors that take HTML).",
 )
+@click.option("--upload", is_flag=True, help=UPLOAD_HELP)
 @article_options
 def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> None:
     """Copy ARTICLE to the clipboard, ready to paste into the WeChat editor."""

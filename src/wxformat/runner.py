@@ -24,6 +24,7 @@ class Options:
     line_numbers: bool | None = None
     mac_window: bool | None = None
     variables: dict[str, str] = field(default_factory=dict)
+    upload: bool = False  # put every image on WeChat's CDN (needs the publish credentials)
 
     @classmethod
     def from_flags(cls, **flags: Any) -> Options:
@@ -48,7 +49,7 @@ class Options:
                 "mac_window",
             )
         }
-        return cls(**known, variables=variables)
+        return cls(**known, variables=variables, upload=bool(flags.get("upload")))
 
 
 def settings_for(article: Article, options: Options) -> Settings:
@@ -70,4 +71,10 @@ def settings_for(article: Article, options: Options) -> Settings:
 def convert_file(path: Path, options: Options) -> Result:
     """Read, configure and convert one article. Raises WxformatError for the user's problems."""
     article = read_article(path, options.encoding)
-    return convert(article, settings_for(article, options))
+    settings = settings_for(article, options)
+    result = convert(article, settings)
+    if options.upload:
+        from wxformat.publish.hosting import upload_images
+
+        result = upload_images(result, article, settings)
+    return result

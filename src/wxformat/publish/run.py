@@ -20,7 +20,8 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import read_article
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
+from wxformat.publish.api import Credentials, PublishError, WeChatClient
+from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import Options, settings_for
@@ -48,12 +49,6 @@ class Plan:
 def config_dir() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
     return Path(base) / "wxformat"
-
-
-def user_cache_dir() -> Path:
-    from wxformat.cache import cache_dir
-
-    return cache_dir() or Path(os.path.expanduser("~")) / ".cache" / "wxformat"
 
 
 def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
@@ -126,48 +121,12 @@ def publish(
     digest = str(meta.get("digest") or _digest_of(soup.get_text(" ")))
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        api_base = os.environ.get("WECHAT_API_BASE") or str(
-            settings.publish.get("api_base") or DEFAULT_API_BASE
-        )
-        credentials = load_credentials(
-            str(settings.publish.get("credentials") or ""), article.base_dir
-        )
-        client = WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
+        client = connect(settings.publish, article.base_dir)
     store = UploadStore(_store_path(client, settings.publish, dry_run))
     plan = Plan()
     http = client.http if client else None
-
-    def upload(image: ImageData, label: str) -> str:
-        kind = "gif" if image.kind == "gif" else "body"
-        known = store.get(kind, image.digest)
-        if known:
-            plan.reused.append(label)
-            return known["url"]
-        plan.uploaded.append(label)
-        if client is None:
-            return f"(would upload {label}: {len(image.data)} bytes)"
-        if kind == "gif":  # uploadimg takes no GIF; permanent material keeps the animation
-            media_id, url = client.add_material(
-                image.data, Path(image.name).stem + ".gif", "image/gif"
-            )
-            store.put(kind, image.digest, {"url": url, "media_id": media_id})
-            return url
-        data, name, mime = for_upload(image)
-        url = client.upload_image(data, name, mime)
-        store.put(kind, image.digest, {"url": url})
-        return url
-
-    first_image: ImageData | None = None
-    for number, img in enumerate(soup.find_all("img"), 1):
-        src = str(img.get("src") or "")
-        label = f"image {number}" + ("" if src.startswith("data:") else f" ({src[:60]})")
-        if src.startswith(("http://", "https://")) and client is None:
-            plan.uploaded.append(label)
-            img["src"] = f"(would download and upload {src})"
-            continue
-        image = load_image(src, article.base_dir, http)
-        first_image = first_image or image
-        img["src"] = upload(image, label)
+    host = ImageHost(client, store, plan.uploaded, plan.reused)
+    first_image = host.host_all(soup, article.base_dir)
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
         cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
