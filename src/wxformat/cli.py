@@ -64,6 +64,11 @@ def article_options(func: F) -> F:
             default=None,
             help="Draw a macOS-style window bar on code blocks.",
         ),
+        click.option(
+            "--autospace/--no-autospace",
+            default=None,
+            help="Put a space between Chinese and Latin letters or digits (not in code or URLs).",
+        ),
         click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
@@ -367,17 +372,23 @@ def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> No
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--spacing",
+    is_flag=True,
+    help="Also note (S1) where Chinese and Latin text lack a space between them.",
+)
 @article_options
-def check(target: Path, fmt: str, **flags: Any) -> None:
+def check(target: Path, fmt: str, spacing: bool, **flags: Any) -> None:
     """Report what WeChat would break in an article (or any HTML), before pasting.
 
-    Exit status: 0 clean, 1 problems found, 2 the file could not be checked.
+    Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
+    (--spacing) never change it.
     """
     from wxformat.check import check_file
     from wxformat.runner import Options
 
     try:
-        report = check_file(target, Options.from_flags(**flags))
+        report = check_file(target, Options.from_flags(**flags), spacing)
     except WxformatError as exc:
         exc.exit_code = 2
         raise

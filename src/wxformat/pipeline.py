@@ -77,6 +77,7 @@ def convert(
         warnings=list(article.warnings),
         source=article.body,
         first_line=article.body_line,
+        autospace=settings.autospace,
     )
     body = render_markdown(article.body, article.body_line)
     footer = render_footer(settings, article.meta, article.title)

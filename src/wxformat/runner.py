@@ -24,6 +24,7 @@ class Options:
     line_numbers: bool | None = None
     mac_window: bool | None = None
     variables: dict[str, str] = field(default_factory=dict)
+    autospace: bool | None = None
     upload: bool = False  # put every image on WeChat's CDN (needs the publish credentials)
 
     @classmethod
@@ -47,6 +48,7 @@ class Options:
                 "code_theme",
                 "line_numbers",
                 "mac_window",
+                "autospace",
             )
         }
         return cls(**known, variables=variables, upload=bool(flags.get("upload")))
@@ -61,6 +63,7 @@ def settings_for(article: Article, options: Options) -> Settings:
         code_theme=options.code_theme,
         line_numbers=options.line_numbers,
         mac_window=options.mac_window,
+        autospace=options.autospace,
         variables=options.variables or None,
     )
     if options.footer is not None:

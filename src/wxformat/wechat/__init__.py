@@ -15,6 +15,7 @@ from wxformat.wechat.images import fix_images
 from wxformat.wechat.links import fix_links
 from wxformat.wechat.lists import fix_lists
 from wxformat.wechat.math import fix_math
+from wxformat.wechat.spacing import fix_spacing
 
 Fixer = Callable[[BeautifulSoup, Context], None]
 
@@ -27,6 +28,7 @@ FIXERS: tuple[tuple[str, Fixer], ...] = (
     ("images (W19)", fix_images),
     ("links (W18)", fix_links),
     ("lists (W16, W17)", fix_lists),
+    ("spacing (autospace)", fix_spacing),
 )
 
 __all__ = ["FIXERS", "Context", "Fixer"]

@@ -24,6 +24,7 @@ class Context:
     warnings: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the Markdown body, to tell a problem's line
     first_line: int = 1  # the source line of the body's first line
+    autospace: bool = False  # space Chinese from Latin text (wechat.spacing)
 
     def line_of(self, needle: str) -> int | None:
         """The source line where needle first appears, if the source is known."""
