@@ -18,7 +18,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from wxformat.article import MARKDOWN_SUFFIXES, decode, read_article
+from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
 from wxformat.pipeline import convert
@@ -93,7 +93,11 @@ def _from_diagnostic(d: Diagnostic) -> Problem:
 
 
 def check_article(path: Path, options: Options, spacing: bool = False) -> Report:
-    article = read_article(path, options.encoding)
+    return check_parsed(read_article(path, options.encoding), options, spacing, str(path))
+
+
+def check_parsed(article: Article, options: Options, spacing: bool, name: str) -> Report:
+    """check_article for an article already read (from a file, or text given directly)."""
     result = convert(article, settings_for(article, options))
     problems = [_from_diagnostic(w) for w in result.warnings]
     ctx = Context(base_dir=article.base_dir, source=article.body, first_line=article.body_line)
@@ -115,7 +119,7 @@ def check_article(path: Path, options: Options, spacing: bool = False) -> Report
 
         missing_spaces(result.fragment, ctx)
         notes = [_from_diagnostic(w) for w in ctx.warnings]
-    return Report(str(path), tuple(_unique(problems)), tuple(_unique(notes)))
+    return Report(name, tuple(_unique(problems)), tuple(_unique(notes)))
 
 
 def check_html(path: Path, encoding: str | None = None) -> Report:

@@ -455,6 +455,24 @@ def publish(
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
 
 
+@cli.command()
+def mcp() -> None:
+    """Serve the Model Context Protocol over stdio, for AI assistants.
+
+    Tools: convert, check, themes and publish (a dry run unless confirm is true).
+    Needs the extra: pip install 'wxformat[mcp]'."""
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is None:
+        raise WxformatError(
+            "the MCP server needs the mcp package, which is not installed",
+            "pip install 'wxformat[mcp]'",
+        )
+    from wxformat.mcp_server import serve
+
+    serve()
+
+
 def entry() -> None:
     """The `wxformat` program (console script and `python -m wxformat`): main() in a
     process of its own, which may tune the garbage collector for a short life."""

@@ -73,7 +73,11 @@ def settings_for(article: Article, options: Options) -> Settings:
 
 def convert_file(path: Path, options: Options) -> Result:
     """Read, configure and convert one article. Raises WxformatError for the user's problems."""
-    article = read_article(path, options.encoding)
+    return convert_article(read_article(path, options.encoding), options)
+
+
+def convert_article(article: Article, options: Options) -> Result:
+    """Configure and convert an article already read (from a file, or text given directly)."""
     settings = settings_for(article, options)
     result = convert(article, settings)
     if options.upload:
