@@ -455,6 +455,37 @@ def publish(
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
 
 
+@cli.group()
+def setup() -> None:
+    """Install optional parts that come from outside PyPI (run once)."""
+
+
+@setup.command("mermaid")
+@click.option(
+    "--node", metavar="PATH", help="The Node.js program to use (default: `node` on PATH)."
+)
+@click.option(
+    "--chromium",
+    metavar="PATH",
+    help="A Chromium-family browser (default: chromium or google-chrome on PATH).",
+)
+@click.option("--reinstall", is_flag=True, help="Install Mermaid again even if it is there.")
+def setup_mermaid(node: str | None, chromium: str | None, reinstall: bool) -> None:
+    """Install Mermaid from npm so `mermaid` fences become images.
+
+    Needs Node.js with npm and a Chromium-family browser; Mermaid goes into wxformat's
+    cache folder, once."""
+    from wxformat import mermaid
+
+    click.echo(f"setting up Mermaid in {mermaid.home()} (npm install, once) ...", err=True)
+    found = mermaid.setup(node, chromium, reinstall)
+    click.echo(
+        f"Mermaid {found.version} is ready (Node.js {found.node}, browser {found.chromium}): "
+        "mermaid fences now convert to images",
+        err=True,
+    )
+
+
 @cli.command()
 def mcp() -> None:
     """Serve the Model Context Protocol over stdio, for AI assistants.

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from wxformat.wechat.blocks import fix_containers, fix_tables, fix_task_lists
 from wxformat.wechat.code import fix_code_blocks
 from wxformat.wechat.context import Context
+from wxformat.wechat.diagrams import fix_diagrams
 from wxformat.wechat.images import fix_images
 from wxformat.wechat.links import fix_links
 from wxformat.wechat.lists import fix_lists
@@ -20,6 +21,7 @@ from wxformat.wechat.spacing import fix_spacing
 Fixer = Callable[[BeautifulSoup, Context], None]
 
 FIXERS: tuple[tuple[str, Fixer], ...] = (
+    ("diagrams (W1)", fix_diagrams),
     ("code blocks (W14)", fix_code_blocks),
     ("math (W5, W21)", fix_math),
     ("task lists (W2)", fix_task_lists),
