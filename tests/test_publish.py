@@ -410,3 +410,18 @@ def test_upload_without_credentials_says_how_to_set_them(
     assert "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET" in run.err
     assert "credentials.toml" in run.err and "Traceback" not in run.err
     assert sum(server.fake.calls.values()) == 0
+
+
+def test_convert_a_folder_with_upload(
+    cli: Cli, env: Path, article: Path, server: FakeServer, tmp_path: Path
+) -> None:
+    second = article.parent / "second.md"
+    second.write_text("# 第二篇\n\n![照片](photo.jpg)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = cli("convert", str(article.parent), "--upload", "-o", str(out), "-j", "2")
+    assert run.code == 0, run.err
+    pages = sorted(out.glob("*.html"))
+    assert [p.name for p in pages] == ["post.html", "second.html"]
+    for page in pages:
+        srcs = image_sources(page.read_text(encoding="utf-8"))
+        assert srcs and all(s.startswith("http://mmbiz.qpic.cn/") for s in srcs), page

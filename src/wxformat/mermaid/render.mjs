@@ -34,6 +34,8 @@ try {
     deviceScaleFactor: input.scale,
     viewport: { width: 1600, height: 1200 },
   });
+  // the page is written here and Mermaid handed in: a diagram may not fetch anything
+  await page.route("**/*", (route) => route.abort());
   // an opaque light card with a margin: readable on WeChat's white and dark backgrounds alike
   await page.setContent(
     `<!DOCTYPE html><html><head><meta charset="utf-8"><style>
