@@ -16,8 +16,10 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import parse_article
 from wxformat.cli import main
-from wxformat.config import Settings
+from wxformat.options import ConvertOptions
 from wxformat.pipeline import Result, convert
+from wxformat.runner import DiskFiles
+from wxformat.themes import load_theme
 
 # the tests never read or write the user's cache: one of their own per session
 os.environ.setdefault("WXFORMAT_CACHE_DIR", tempfile.mkdtemp(prefix="wxformat-test-cache-"))
@@ -27,10 +29,25 @@ ARTICLES = ROOT / "articles"
 SHARED = ROOT.parent / "shared"
 
 
-def convert_text(text: str, base_dir: Path | None = None, **settings: Any) -> Result:
-    """Convert Markdown text with default settings (no footer unless given)."""
+def convert_text(
+    text: str, base_dir: Path | None = None, theme: str = "default", **options: Any
+) -> Result:
+    """Convert Markdown text with a theme's defaults (no footer), some of them changed by
+    options (ConvertOptions' fields; `variables` adds to the theme's). Local images are read
+    from base_dir."""
     path = (base_dir or Path.cwd()) / "article.md"
-    return convert(parse_article(text, path), Settings(base_dir=path.parent).override(**settings))
+    loaded = load_theme(theme)
+    variables = {**loaded.variables, **options.pop("variables", {})}
+    resolved = ConvertOptions(
+        **{
+            "theme": loaded,
+            "code_theme": loaded.code_theme,
+            "mac_window": loaded.mac_window,
+            "variables": variables,
+            **options,
+        }
+    )
+    return convert(parse_article(text, path), resolved, files=DiskFiles())
 
 
 def soup_of(text: str, **settings: Any) -> BeautifulSoup:

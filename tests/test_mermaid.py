@@ -21,7 +21,9 @@ from bs4 import BeautifulSoup
 from PIL import Image, ImageStat
 
 from tests.browser import chromium
-from tests.conftest import convert_text
+from wxformat.article import parse_article
+from wxformat.pipeline import Result
+from wxformat.runner import convert_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,6 +59,11 @@ def mermaid_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def in_cache(mermaid_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WXFORMAT_CACHE_DIR", str(mermaid_cache))
     return mermaid_cache
+
+
+def convert_text(text: str) -> Result:
+    """Convert as every command does (runner.convert_article: disk files, Mermaid renderer)."""
+    return convert_article(parse_article(text, Path.cwd() / "post.md"))
 
 
 def picture(img: Any) -> Image.Image:

@@ -21,8 +21,7 @@ from bs4.element import Tag
 from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
-from wxformat.pipeline import convert
-from wxformat.runner import Options, settings_for
+from wxformat.runner import Options, convert_article
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.context import Context
 from wxformat.wechat.paste_filter import paste_filter
@@ -98,7 +97,7 @@ def check_article(path: Path, options: Options, spacing: bool = False) -> Report
 
 def check_parsed(article: Article, options: Options, spacing: bool, name: str) -> Report:
     """check_article for an article already read (from a file, or text given directly)."""
-    result = convert(article, settings_for(article, options))
+    result = convert_article(article, options)
     problems = [_from_diagnostic(w) for w in result.warnings]
     ctx = Context(base_dir=article.base_dir, source=article.body, first_line=article.body_line)
     _, changes = paste_filter(result.fragment)

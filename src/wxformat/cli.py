@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 a problem with the input, config, theme or output, 2 us
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import stat
@@ -12,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -22,19 +23,24 @@ from wxformat.errors import OutputError, WxformatError
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
 if TYPE_CHECKING:
+    from wxformat.options import Options
     from wxformat.pipeline import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
-UPLOAD_HELP = (
-    "Upload every image to WeChat (as publish does, same credentials) and use its "
-    "mmbiz.qpic.cn URLs."
+upload_option = click.option(
+    "--upload",
+    is_flag=True,
+    help="Upload every image to WeChat (as publish does, same credentials) and use its "
+    "mmbiz.qpic.cn URLs.",
 )
 _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, not a host
 
 
 def article_options(func: F) -> F:
-    """The options every command that converts an article shares."""
-    options = [
+    """The options every command that converts an article shares. The command receives
+    them as one `options` argument (wxformat.options.Options), checked. A command that
+    offers --upload (upload_option, above this) has it folded into the options too."""
+    decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
             "--config",
@@ -73,14 +79,51 @@ def article_options(func: F) -> F:
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        theme: str | None,
+        config: Path | None,
+        footer: bool | None,
+        encoding: str | None,
+        code_theme: str | None,
+        line_numbers: bool | None,
+        mac_window: bool | None,
+        autospace: bool | None,
+        color: str | None,
+        font_size: str | None,
+        line_height: str | None,
+        upload: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        from wxformat.options import Options
+
+        options = Options.from_flags(
+            config=config,
+            encoding=encoding,
+            theme=theme,
+            footer=footer,
+            code_theme=code_theme,
+            line_numbers=line_numbers,
+            mac_window=mac_window,
+            color=color,
+            font_size=font_size,
+            line_height=line_height,
+            autospace=autospace,
+            upload=upload,
+        )
+        return func(*args, options=options, **kwargs)
+
+    wrapped: Any = command
+    for option in reversed(decorators):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
-def run_convert(article_path: Path, **flags: Any) -> Result:
-    """Convert with the user's flags and print the warnings to stderr."""
-    from wxformat.runner import Options, convert_file
+def run_convert(article_path: Path, options: Options) -> Result:
+    """Convert with the user's options and print the warnings to stderr."""
+    from wxformat.runner import convert_file
 
     if _OWN_PROCESS:
         # One article, then the process ends: nearly everything it builds stays alive to
@@ -88,7 +131,7 @@ def run_convert(article_path: Path, **flags: Any) -> Result:
         # 64 KB article's time, for about 2% more memory). Preview and folders keep it on.
         gc.disable()
 
-    result = convert_file(article_path, Options.from_flags(**flags))
+    result = convert_file(article_path, options)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
@@ -163,7 +206,7 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="With a folder: parallel workers (default: all cores).",
 )
-@click.option("--upload", is_flag=True, help=UPLOAD_HELP)
+@upload_option
 @article_options
 def convert(
     article: Path,
@@ -171,17 +214,17 @@ def convert(
     fragment: bool,
     changed: bool,
     jobs: int | None,
-    **flags: Any,
+    options: Options,
 ) -> None:
     """Convert ARTICLE (Markdown), or every article in a folder, to WeChat-ready HTML."""
     if article.is_dir():
-        convert_folder_command(article, output, changed, jobs, **flags)
+        convert_folder_command(article, output, changed, jobs, options)
         return
     if output is not None and same_file(article, output):
         raise OutputError(
             f"-o {output} is the input article", "write the HTML to another file, e.g. post.html"
         )
-    result = run_convert(article, **flags)
+    result = run_convert(article, options)
     text = result.fragment if fragment else result.page()
     if output is None:
         click.echo(text)
@@ -193,10 +236,9 @@ def convert(
 
 
 def convert_folder_command(
-    folder: Path, output: Path | None, changed: bool, jobs: int | None, **flags: Any
+    folder: Path, output: Path | None, changed: bool, jobs: int | None, options: Options
 ) -> None:
     from wxformat.batch import convert_folder, find_articles
-    from wxformat.runner import Options
 
     if output is None:
         raise OutputError(
@@ -213,7 +255,7 @@ def convert_folder_command(
         outcomes = convert_folder(
             folder,
             output,
-            Options.from_flags(**flags),
+            options,
             changed,
             jobs,
             progress=lambda _: bar.update(1),
@@ -253,7 +295,7 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
     from wxformat import themes_cli
 
     if code:
-        from wxformat.wechat.code import CODE_THEMES
+        from wxformat.themes import CODE_THEMES
 
         click.echo("\n".join(CODE_THEMES))
         return
@@ -287,22 +329,21 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 @click.option(
     "--open/--no-open", "open_browser", default=True, help="Open the browser on the page."
 )
-@click.option("--upload", is_flag=True, help=UPLOAD_HELP)
+@upload_option
 @article_options
-def preview(article: Path, port: int, host: str, open_browser: bool, **flags: Any) -> None:
+def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
     """Preview ARTICLE at phone width, live, in any theme."""
     from wxformat.article import read_article
     from wxformat.preview import PreviewServer
-    from wxformat.runner import Options
 
-    read_article(article, flags.get("encoding"))  # a missing or unreadable file fails here, clearly
-    options = Options.from_flags(**flags)
+    read_article(article, options.encoding)  # a missing or unreadable file fails here, clearly
     if options.upload:  # missing credentials fail here, in one line, not in the page
         from wxformat.config import load_settings
+        from wxformat.options import PublishSettings
         from wxformat.publish.hosting import connect
 
         folder = article.resolve().parent
-        connect(load_settings(options.config, folder).publish, folder)
+        connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)
     try:
         server = PreviewServer(article, options, host=host, port=port)
     except OSError as exc:
@@ -340,15 +381,15 @@ def preview(article: Path, port: int, host: str, open_browser: bool, **flags: An
     is_flag=True,
     help="Copy the HTML source as plain text (for editors that take HTML).",
 )
-@click.option("--upload", is_flag=True, help=UPLOAD_HELP)
+@upload_option
 @article_options
-def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> None:
+def copy(article: Path, print_only: bool, html_source: bool, options: Options) -> None:
     """Copy ARTICLE to the clipboard, ready to paste into the WeChat editor."""
     from bs4 import BeautifulSoup
 
     from wxformat import clipboard
 
-    result = run_convert(article, **flags)
+    result = run_convert(article, options)
     if print_only:
         click.echo(result.fragment)
         return
@@ -378,17 +419,16 @@ def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> No
     help="Also note (S1) where Chinese and Latin text lack a space between them.",
 )
 @article_options
-def check(target: Path, fmt: str, spacing: bool, **flags: Any) -> None:
+def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
     """Report what WeChat would break in an article (or any HTML), before pasting.
 
     Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
     (--spacing) never change it.
     """
     from wxformat.check import check_file
-    from wxformat.runner import Options
 
     try:
-        report = check_file(target, Options.from_flags(**flags), spacing)
+        report = check_file(target, options, spacing)
     except WxformatError as exc:
         exc.exit_code = 2
         raise
@@ -419,7 +459,7 @@ def publish(
     comments: bool | None,
     fans_only_comments: bool | None,
     new_draft: bool,
-    **flags: Any,
+    options: Options,
 ) -> None:
     """Publish ARTICLE as a draft in the Official Account (images uploaded).
 
@@ -427,11 +467,10 @@ def publish(
     import json
 
     from wxformat.publish.run import publish as publish_article
-    from wxformat.runner import Options
 
     plan = publish_article(
         article,
-        Options.from_flags(**flags),
+        options,
         dry_run=dry_run,
         comments=comments,
         fans_only=fans_only_comments,

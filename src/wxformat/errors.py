@@ -35,3 +35,9 @@ class ThemeError(WxformatError):
 
 class OutputError(WxformatError):
     """The output cannot be written where asked."""
+
+
+class UsageError(WxformatError):
+    """A command-line option has a value that cannot be used: exit status 2."""
+
+    exit_code = 2

@@ -177,8 +177,8 @@ def build_server() -> MCPServer:
     def themes() -> ThemesOutput:
         """The built-in themes (name, English and Chinese title, description) and the code
         highlighting themes, for the `theme` and `code_theme` options."""
+        from wxformat.themes import CODE_THEMES
         from wxformat.themes_cli import all_themes
-        from wxformat.wechat.code import CODE_THEMES
 
         with _as_tool_errors():
             found = all_themes()

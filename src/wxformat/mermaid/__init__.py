@@ -49,11 +49,15 @@ class Installation:
 
 
 def home() -> Path:
-    """Where Mermaid is installed: `mermaid` in wxformat's cache folder."""
-    from wxformat.cache import cache_dir
+    """Where Mermaid is installed: `mermaid` in wxformat's cache folder (the platform's
+    when WXFORMAT_CACHE_DIR is `off`: the installation is not a conversion cache)."""
+    from wxformat.paths import APP, cache_dir
 
-    base = cache_dir() or Path(os.path.expanduser("~")) / ".cache" / "wxformat"
-    return base / "mermaid"
+    if (folder := cache_dir()) is None:
+        import platformdirs
+
+        folder = Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    return folder / "mermaid"
 
 
 def installation() -> Installation | None:

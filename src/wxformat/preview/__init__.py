@@ -1,10 +1,11 @@
 """Output stage for `wxformat preview`: a local server showing the article at phone width.
 
 It renders with runner.convert_file, the same function and options as `convert`, so the
-preview is exactly what gets pasted. The file (and its wxformat.toml) is watched with
-watchfiles; a change bumps a version that an SSE stream pushes to the page, which fetches
-the new render. A render error is shown in the page and the server keeps serving. Files
-next to the article (images over the embed limit) are served from its folder only.
+preview is exactly what gets pasted. The file and every file its options read (its
+wxformat.toml, the theme, the footer's template and QR code) are watched with watchfiles;
+a change bumps a version that an SSE stream pushes to the page, which fetches the new
+render. A render error is shown in the page and the server keeps serving. Files next to
+the article (images over the embed limit) are served from its folder only.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from wxformat.errors import WxformatError
-from wxformat.runner import Options, convert_file
+from wxformat.runner import ConvertOptions, Options, convert_file
 from wxformat.themes_cli import all_themes
 from wxformat.wechat.paste_filter import paste_filter
 
@@ -41,12 +42,18 @@ class PreviewState:
 
     def account(self) -> str:
         """The account name from wxformat.toml, for the page's WeChat-like header."""
-        from wxformat.config import load_settings
+        resolved = self.resolved()
+        return resolved.account if resolved else ""
+
+    def resolved(self) -> ConvertOptions | None:
+        """The article's options as they stand, or None while they cannot be resolved."""
+        from wxformat.article import read_article
+        from wxformat.options import resolve
 
         try:
-            return load_settings(self.options.config, self.article.parent).footer.account
+            return resolve(read_article(self.article, self.options.encoding), self.options)
         except WxformatError:
-            return ""
+            return None
 
     def wait_past(self, seen: int, timeout: float) -> None:
         """Block until the version moves past seen, the server closes, or timeout passes."""
@@ -219,8 +226,10 @@ class PreviewServer:
         self.state = PreviewState(article.resolve(), options)
         self.httpd = ThreadingHTTPServer((host, port), make_handler(self.state))
         self.httpd.daemon_threads = True
+        resolved = self.state.resolved()
         config = options.config or find_config(article.resolve().parent)
-        watched = [self.state.article] + ([config] if config else [])
+        depends = resolved.depends_on if resolved else ()
+        watched = [self.state.article, *([config] if config else []), *depends]
         self.watcher = threading.Thread(target=watch, args=(self.state, watched), daemon=True)
 
     @property

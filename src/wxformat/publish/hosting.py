@@ -7,16 +7,15 @@ foreign hosts (W19, W20)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from wxformat.article import Article
-from wxformat.config import Settings
+from wxformat.options import PublishSettings
+from wxformat.paths import APP, cache_dir
 from wxformat.pipeline import Result, serialize
 from wxformat.publish.api import DEFAULT_API_BASE, WeChatClient
 from wxformat.publish.images import ImageData, for_upload, load_image
@@ -27,18 +26,20 @@ WECHAT_IMAGE_HOSTS = ("mmbiz.qpic.cn", "mmbiz.qlogo.cn")
 
 
 def user_cache_dir() -> Path:
-    from wxformat.cache import cache_dir
+    """Where the access token and the upload records live: the cache folder, even when the
+    conversion cache is off (they are what keeps a second publish from uploading again)."""
+    import platformdirs
 
-    return cache_dir() or Path(os.path.expanduser("~")) / ".cache" / "wxformat"
+    return cache_dir() or Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
-def connect(publish: Mapping[str, Any], article_dir: Path) -> WeChatClient:
+def connect(publish: PublishSettings, article_dir: Path) -> WeChatClient:
     """A client for the account in the environment or the credentials file; a one-line
     error saying how to set them when there are none."""
     from wxformat.publish.run import load_credentials
 
-    api_base = os.environ.get("WECHAT_API_BASE") or str(publish.get("api_base") or DEFAULT_API_BASE)
-    credentials = load_credentials(str(publish.get("credentials") or ""), article_dir)
+    api_base = os.environ.get("WECHAT_API_BASE") or publish.api_base or DEFAULT_API_BASE
+    credentials = load_credentials(publish.credentials, article_dir)
     return WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
 
 
@@ -98,9 +99,9 @@ class ImageHost:
         return first_image
 
 
-def upload_images(result: Result, article: Article, settings: Settings) -> Result:
+def upload_images(result: Result, article: Article, publish: PublishSettings) -> Result:
     """The converted article with every image on WeChat's CDN (`--upload`)."""
-    client = connect(settings.publish, article.base_dir)
+    client = connect(publish, article.base_dir)
     host = ImageHost(client, store_for(client.credentials.app_id))
     soup = BeautifulSoup(result.fragment, "html.parser")
     host.host_all(soup, article.base_dir)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,15 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from wxformat.article import read_article
+from wxformat.cache import open_default
+from wxformat.options import Options, PublishSettings, resolve
+from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
 from wxformat.publish.api import Credentials, PublishError, WeChatClient
 from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
-from wxformat.runner import Options, settings_for
+from wxformat.runner import DiskFiles, MermaidDiagrams
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -44,11 +46,6 @@ class Plan:
     media_id: str = ""
     action: str = "add"  # "add" a new draft, or "update" the one made before
     note: str = ""  # what happened that the user should know (a draft deleted on WeChat)
-
-
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "wxformat"
 
 
 def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
@@ -73,7 +70,7 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
     if repo is not None and repo in path.resolve().parents:
         raise PublishError(
             f"the credentials file {path} is inside the repository {repo}",
-            "move it out (e.g. ~/.config/wxformat/credentials.toml) so it is never committed",
+            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -112,17 +109,20 @@ def publish(
     new_draft: bool = False,
 ) -> Plan:
     article = read_article(path, options.encoding)
-    settings = settings_for(article, options)
-    result = convert(article, settings)
+    resolved = resolve(article, options)
+    settings = resolved.publish
+    result = convert(
+        article, resolved, files=DiskFiles(), cache=open_default(), diagrams=MermaidDiagrams()
+    )
     meta = article.meta
     title = result.title
-    author = str(meta.get("author") or settings.publish.get("author") or "")
+    author = str(meta.get("author") or settings.author)
     soup = BeautifulSoup(result.fragment, "html.parser")
     digest = str(meta.get("digest") or _digest_of(soup.get_text(" ")))
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        client = connect(settings.publish, article.base_dir)
-    store = UploadStore(_store_path(client, settings.publish, dry_run))
+        client = connect(settings, article.base_dir)
+    store = UploadStore(_store_path(client, settings, dry_run))
     plan = Plan()
     http = client.http if client else None
     host = ImageHost(client, store, plan.uploaded, plan.reused)
@@ -149,14 +149,8 @@ def publish(
         data, name, mime = for_upload(cover)
         thumb_media_id, url = client.add_material(data, "cover-" + name, mime)
         store.put("cover", cover.digest, {"media_id": thumb_media_id, "url": url})
-    open_comments = (
-        comments if comments is not None else bool(settings.publish.get("open_comments", True))
-    )
-    only_fans = (
-        fans_only
-        if fans_only is not None
-        else bool(settings.publish.get("fans_only_comments", False))
-    )
+    open_comments = comments if comments is not None else settings.open_comments
+    only_fans = fans_only if fans_only is not None else settings.fans_only_comments
     root = soup.find("section")
     plan.draft = {
         "title": title,
@@ -193,7 +187,7 @@ def publish(
 
 
 def _store_path(
-    client: WeChatClient | None, publish: Mapping[str, Any], dry_run: bool
+    client: WeChatClient | None, publish: PublishSettings, dry_run: bool
 ) -> Path | None:
     """The account's upload store. A dry run reads it (to tell which draft it would update)
     when the account is known without a secret: from the client, WECHAT_APP_ID, or the
@@ -204,8 +198,11 @@ def _store_path(
         return None
     app_id = os.environ.get("WECHAT_APP_ID")
     if not app_id:
-        path = Path(str(publish.get("credentials") or "")).expanduser()
-        path = path if str(path) != "." else config_dir() / "credentials.toml"
+        path = (
+            Path(publish.credentials).expanduser()
+            if publish.credentials
+            else config_dir() / "credentials.toml"
+        )
         try:
             app_id = str(tomllib.loads(path.read_text(encoding="utf-8")).get("app_id") or "")
         except (OSError, tomllib.TOMLDecodeError):

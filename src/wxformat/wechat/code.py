@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from bs4 import BeautifulSoup, Tag
 
 from wxformat import cache
+from wxformat.cache import Cache
 from wxformat.errors import ThemeError
+from wxformat.themes import CODE_THEMES
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.tree import become, first, tags
 
@@ -38,21 +40,6 @@ LANGUAGE_ALIASES = {
 }  # fmt: skip
 _HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v1"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
-# Code themes offered to users: our names -> Pygments styles
-CODE_THEMES = {
-    "github": "default",
-    "github-dark": "github-dark",
-    "monokai": "monokai",
-    "one-dark": "one-dark",
-    "dracula": "dracula",
-    "solarized-light": "solarized-light",
-    "solarized-dark": "solarized-dark",
-    "xcode": "xcode",
-    "vs": "vs",
-    "nord": "nord",
-    "gruvbox-light": "gruvbox-light",
-    "material": "material",
-}
 WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 
 
@@ -110,28 +97,29 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace(" ", "&nbsp;")
 
 
-def highlight_lines(code: str, language: str, theme: str) -> list[str]:
+def highlight_lines(code: str, language: str, theme: str, store: Cache) -> list[str]:
     """Code to one HTML string per line: styled spans, spaces kept as `&nbsp;` inside spans.
-    Cached on disk: a lexer's first use compiles its patterns, a tenth of a second each."""
+    Cached (on disk, for the CLI): a lexer's first use compiles its patterns, a tenth of a
+    second each."""
     cache_key = cache.key(_HIGHLIGHTER, CODE_THEMES.get(theme, theme), language, code)
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None:
         return cached.split("\n")
     lines = _highlight(code, language, code_style(theme))
-    cache.put(cache_key, "\n".join(lines))
+    store.put(cache_key, "\n".join(lines))
     return lines
 
 
-def block_colors(theme: str) -> tuple[str, str]:
-    """A code theme's background and text colours (CSS), cached on disk with the code."""
+def block_colors(theme: str, store: Cache) -> tuple[str, str]:
+    """A code theme's background and text colours (CSS), cached with the code."""
     cache_key = cache.key(_HIGHLIGHTER, "colors", CODE_THEMES.get(theme, theme))
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None and cached.count("|") == 1:
         background, text = cached.split("|")
         return background, text
     style = code_style(theme)  # raises ThemeError for an unknown theme: nothing cached
     background, text = _background(style), f"#{_text_color(style)}"
-    cache.put(cache_key, f"{background}|{text}")
+    store.put(cache_key, f"{background}|{text}")
     return background, text
 
 
@@ -173,7 +161,7 @@ def _language(code: Tag) -> str:
 
 
 def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
-    background, text_color = block_colors(ctx.code_theme)
+    background, text_color = block_colors(ctx.code_theme, ctx.cache)
     for pre in tags(soup, "pre"):
         code = first(pre, "code")
         source = (code or pre).get_text()
@@ -189,7 +177,7 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
                 if language == "mermaid"
                 else "export the diagram as an image and insert that instead",
             )
-        lines = highlight_lines(source.rstrip("\n"), language, ctx.code_theme)
+        lines = highlight_lines(source.rstrip("\n"), language, ctx.code_theme, ctx.cache)
         if ctx.line_numbers:
             width = len(str(len(lines)))
             numbers = [str(i + 1).rjust(width).replace(" ", "&nbsp;") for i in range(len(lines))]

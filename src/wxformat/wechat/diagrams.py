@@ -13,7 +13,6 @@ from bs4 import BeautifulSoup, Tag
 from wxformat.wechat.context import Context
 from wxformat.wechat.tree import first, tags
 
-DRAWN_LANGUAGES = ("mermaid",)
 FAILED = "data-wx-diagram-failed"  # read and removed by fix_code_blocks
 
 
@@ -30,12 +29,11 @@ def fix_diagrams(soup: BeautifulSoup, ctx: Context) -> None:
     blocks = _mermaid_blocks(soup)
     if not blocks:
         return
-    from wxformat.mermaid import SCALE, draw, installation
+    outcomes = ctx.diagrams.draw([source for _, source in blocks])
+    if outcomes is None:
+        return  # not set up: fix_code_blocks warns, naming the setup command
+    from wxformat.mermaid import SCALE
 
-    found = installation()
-    if found is None:
-        return  # fix_code_blocks warns, naming the setup command
-    outcomes = draw(found, [source for _, source in blocks])
     for (pre, source), outcome in zip(blocks, outcomes, strict=True):
         if isinstance(outcome, str):
             pre[FAILED] = "1"
@@ -47,7 +45,7 @@ def fix_diagrams(soup: BeautifulSoup, ctx: Context) -> None:
             )
             continue
         # drawn at 2x for sharpness, shown at its natural size (narrower screens shrink it)
-        width = str(_png_width(outcome) // SCALE or "")
+        width = str(_png_width(ctx, outcome) // SCALE or "")
         paragraph = soup.new_tag("p")
         paragraph.append(
             soup.new_tag("img", attrs={"src": outcome.as_uri(), "alt": "", "width": width})
@@ -55,10 +53,9 @@ def fix_diagrams(soup: BeautifulSoup, ctx: Context) -> None:
         pre.replace_with(paragraph)
 
 
-def _png_width(path: Path) -> int:
+def _png_width(ctx: Context, path: Path) -> int:
     try:
-        with path.open("rb") as handle:
-            header = handle.read(24)
+        header = ctx.files.read(path)[:24]
     except OSError:
         return 0
     return int.from_bytes(header[16:20], "big") if header[12:16] == b"IHDR" else 0

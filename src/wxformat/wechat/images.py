@@ -60,7 +60,8 @@ def _embed(img: Tag, ctx: Context) -> bool:
     if path is None:
         return bool(src) and not src.lower().startswith("javascript:")
     limit = ctx.image_embed_limit_kb * 1024
-    if not path.is_file():
+    size = ctx.files.size(path)
+    if size is None:
         ctx.warn(
             "W19",
             f"image {src} was not found next to the article: WeChat cannot fetch it",
@@ -68,7 +69,6 @@ def _embed(img: Tag, ctx: Context) -> bool:
             "check the path, or put the image online (https://...)",
         )
         return False
-    size = path.stat().st_size
     if size > limit:
         ctx.warn(
             "W19",
@@ -88,7 +88,12 @@ def _embed(img: Tag, ctx: Context) -> bool:
             "use PNG, JPEG or GIF",
         )
         return False
-    img["src"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    try:
+        data = ctx.files.read(path)
+    except OSError:
+        ctx.warn("W19", f"image {src} cannot be read", ctx.line_of(src), "check its permissions")
+        return False
+    img["src"] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return True
 
 
