@@ -24,9 +24,10 @@ from wxformat.errors import WxformatError
 MERMAID_PACKAGE = "mermaid@12"  # the major version whose output this was checked against
 DRIVER_PACKAGE = "playwright-core@1"
 SCALE = 2
+MARGIN = 12  # CSS pixels of background around the drawing
 BACKGROUND = "#ffffff"
 FONT = "'Noto Sans CJK SC','PingFang SC','Microsoft YaHei','Source Han Sans SC',sans-serif"
-RENDERER = "wx-mermaid-v1"  # bump when render.mjs changes what it draws
+RENDERER = "wx-mermaid-v2"  # bump when render.mjs changes what it draws
 SETUP_COMMAND = "wxformat setup mermaid"
 TIMEOUT = 120  # seconds for one article's diagrams, browser start included
 RENDER_SCRIPT = Path(__file__).with_name("render.mjs")
@@ -144,13 +145,26 @@ def _last_line(done: subprocess.CompletedProcess[str]) -> str:
 
 
 def _save(path: Path, png: bytes) -> None:
-    """Store the PNG without an alpha channel: an opaque picture cannot lose its lines to a
-    dark background."""
-    from PIL import Image
+    """Store the PNG without an alpha channel (an opaque picture cannot lose its lines to a
+    dark background), trimmed to the drawing and an even margin: Mermaid's SVGs often
+    carry empty space below (sequence diagrams) or beside it."""
+    from PIL import Image, ImageChops
 
     picture = Image.open(io.BytesIO(png))
     flat = Image.new("RGB", picture.size, BACKGROUND)
     flat.paste(picture, mask=picture.getchannel("A") if "A" in picture.getbands() else None)
+    drawn = ImageChops.difference(flat, Image.new("RGB", flat.size, BACKGROUND)).getbbox()
+    if drawn is not None:
+        margin = MARGIN * SCALE
+        left, top, right, bottom = drawn
+        flat = flat.crop(
+            (
+                max(0, left - margin),
+                max(0, top - margin),
+                min(flat.width, right + margin),
+                min(flat.height, bottom + margin),
+            )
+        )
     out = io.BytesIO()
     flat.save(out, "PNG", optimize=True)
     path.parent.mkdir(parents=True, exist_ok=True)
