@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import re
 import shutil
@@ -183,3 +184,39 @@ def test_setup_says_what_is_missing_in_one_line(tmp_path: Path) -> None:
     done = run_wxformat("setup", "mermaid", "--chromium", str(tmp_path / "chrome"), cache=tmp_path)
     assert done.returncode == 1 and "no Chromium-family browser was found at" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "mermaid" / "setup.json").exists()
+
+
+def borrowed_install(mermaid_cache: Path, folder: Path) -> Path:
+    """A cache folder sharing the module's Mermaid install (no second npm run)."""
+    (folder / "mermaid").mkdir(parents=True)
+    (folder / "mermaid" / "node_modules").symlink_to(mermaid_cache / "mermaid" / "node_modules")
+    return folder
+
+
+def test_a_browser_that_cannot_draw_is_refused_at_setup(
+    mermaid_cache: Path, tmp_path: Path
+) -> None:
+    cache = borrowed_install(mermaid_cache, tmp_path / "cache")
+    done = run_wxformat("setup", "mermaid", "--chromium", "/bin/false", cache=cache)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: Mermaid is installed but /bin/false could not draw with it")
+    assert last.endswith("(hint: give another browser with --chromium PATH)")
+    assert not (cache / "mermaid" / "setup.json").exists()
+
+
+def test_a_broken_browser_after_setup_is_named_with_the_fix(
+    mermaid_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = borrowed_install(mermaid_cache, tmp_path / "cache")
+    setup = json.loads((mermaid_cache / "mermaid" / "setup.json").read_text(encoding="utf-8"))
+    setup["chromium"] = "/bin/false"  # the browser was replaced by something that cannot run
+    (cache / "mermaid" / "setup.json").write_text(json.dumps(setup), encoding="utf-8")
+    monkeypatch.setenv("WXFORMAT_CACHE_DIR", str(cache))
+    result = convert_text(POST)
+    assert "graph\xa0TD" in BeautifulSoup(result.fragment, "html.parser").pre.get_text()
+    [warning] = [w for w in result.warnings if "mermaid" in w.message]
+    assert (
+        "could not be drawn" in warning.message and "Chromium could not draw it" in warning.message
+    )
+    assert warning.hint == "run `wxformat setup mermaid` again: it checks Node.js and Chromium"

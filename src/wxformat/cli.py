@@ -506,7 +506,8 @@ def setup() -> None:
 @click.option(
     "--chromium",
     metavar="PATH",
-    help="A Chromium-family browser (default: chromium or google-chrome on PATH).",
+    help="A Chromium-family browser (default: $WXFORMAT_CHROMIUM, else chromium or "
+    "google-chrome on PATH).",
 )
 @click.option("--reinstall", is_flag=True, help="Install Mermaid again even if it is there.")
 def setup_mermaid(node: str | None, chromium: str | None, reinstall: bool) -> None:

@@ -31,10 +31,16 @@ RENDERER = "wx-mermaid-v2"  # bump when render.mjs changes what it draws
 SETUP_COMMAND = "wxformat setup mermaid"
 TIMEOUT = 120  # seconds for one article's diagrams, browser start included
 RENDER_SCRIPT = Path(__file__).with_name("render.mjs")
+RENDERER_FAILURES = ("Chromium ", "Node.js ")  # how _render's own failures begin
 
 
 class SetupError(WxformatError):
     """Mermaid cannot be set up, or the setup no longer works."""
+
+
+def is_renderer_failure(reason: str) -> bool:
+    """Whether a diagram's failure lies with Node.js or Chromium, not with its source."""
+    return reason.startswith(RENDERER_FAILURES)
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,7 @@ def setup(
             "Node.js was not found" + (f" at {node}" if node else " on PATH"),
             "install Node.js and npm (Debian: apt-get install nodejs npm), or give --node PATH",
         )
-    chromium = chromium or find_chromium()
+    chromium = chromium or os.environ.get("WXFORMAT_CHROMIUM") or find_chromium()
     if not chromium or not Path(chromium).is_file():
         raise SetupError(
             "no Chromium-family browser was found" + (f" at {chromium}" if chromium else ""),

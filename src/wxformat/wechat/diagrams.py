@@ -32,7 +32,7 @@ def fix_diagrams(soup: BeautifulSoup, ctx: Context) -> None:
     outcomes = ctx.diagrams.draw([source for _, source in blocks])
     if outcomes is None:
         return  # not set up: fix_code_blocks warns, naming the setup command
-    from wxformat.mermaid import SCALE
+    from wxformat.mermaid import SCALE, SETUP_COMMAND, is_renderer_failure
 
     for (pre, source), outcome in zip(blocks, outcomes, strict=True):
         if isinstance(outcome, str):
@@ -41,7 +41,9 @@ def fix_diagrams(soup: BeautifulSoup, ctx: Context) -> None:
                 "W1",
                 f"a mermaid diagram could not be drawn, so it is shown as code: {outcome}",
                 ctx.line_of(source.strip().split("\n")[0]),
-                "fix the diagram's syntax (see mermaid.js.org)",
+                f"run `{SETUP_COMMAND}` again: it checks Node.js and Chromium"
+                if is_renderer_failure(outcome)
+                else "fix the diagram's syntax (see mermaid.js.org)",
             )
             continue
         # drawn at 2x for sharpness, shown at its natural size (narrower screens shrink it)
