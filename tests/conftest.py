@@ -26,7 +26,21 @@ os.environ.setdefault("WXFORMAT_CACHE_DIR", tempfile.mkdtemp(prefix="wxformat-te
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "articles"
-SHARED = ROOT.parent / "shared"
+# the project's shared folder (real articles in corpus/, checkers in tools/), next to the
+# checkout as ../shared; WXFORMAT_SHARED points at a copy elsewhere
+SHARED = Path(os.environ.get("WXFORMAT_SHARED") or ROOT.parent / "shared")
+
+
+def needs_shared(relative: str, check: str) -> pytest.MarkDecorator:
+    """Skip a test when shared/<relative> is missing, saying what is missing and how to get
+    the same check."""
+    path = SHARED / relative
+    return pytest.mark.skipif(
+        not path.exists(),
+        reason=f"{check} needs {path}, which is not there: put a copy of the project's shared "
+        "folder next to this checkout (as ../shared) or set WXFORMAT_SHARED to it, then run "
+        "this test again",
+    )
 
 
 def convert_text(

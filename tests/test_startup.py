@@ -83,7 +83,9 @@ import soupsieve.css_parser
 assert type(sys.modules["soupsieve"]).__name__ == "module"
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip() == "ok", done.stderr
 
 

@@ -38,8 +38,9 @@ _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, 
 
 def article_options(func: F) -> F:
     """The options every command that converts an article shares. The command receives
-    them as one `options` argument (wxformat.options.Options), checked. A command that
-    offers --upload (upload_option, above this) has it folded into the options too."""
+    them as one `options` argument, built by Options.from_flags (which checks them): a new
+    option here needs a parameter of the same name there. A command that offers --upload
+    (upload_option, above this) has it folded into the options too."""
     decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
@@ -80,44 +81,21 @@ def article_options(func: F) -> F:
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
     ]
 
+    names: list[str] = []  # the parameters these options fill, read from click below
+
     @functools.wraps(func)
-    def command(
-        *args: Any,
-        theme: str | None,
-        config: Path | None,
-        footer: bool | None,
-        encoding: str | None,
-        code_theme: str | None,
-        line_numbers: bool | None,
-        mac_window: bool | None,
-        autospace: bool | None,
-        color: str | None,
-        font_size: str | None,
-        line_height: str | None,
-        upload: bool = False,
-        **kwargs: Any,
-    ) -> Any:
+    def command(*args: Any, **kwargs: Any) -> Any:
         from wxformat.options import Options
 
-        options = Options.from_flags(
-            config=config,
-            encoding=encoding,
-            theme=theme,
-            footer=footer,
-            code_theme=code_theme,
-            line_numbers=line_numbers,
-            mac_window=mac_window,
-            color=color,
-            font_size=font_size,
-            line_height=line_height,
-            autospace=autospace,
-            upload=upload,
-        )
-        return func(*args, options=options, **kwargs)
+        flags = {name: kwargs.pop(name) for name in names}
+        if "upload" in kwargs:
+            flags["upload"] = kwargs.pop("upload")
+        return func(*args, options=Options.from_flags(**flags), **kwargs)
 
     wrapped: Any = command
     for option in reversed(decorators):
         wrapped = option(wrapped)
+    names.extend(str(param.name) for param in wrapped.__click_params__)
     return cast(F, wrapped)
 
 
@@ -216,7 +194,10 @@ def convert(
     jobs: int | None,
     options: Options,
 ) -> None:
-    """Convert ARTICLE (Markdown), or every article in a folder, to WeChat-ready HTML."""
+    """Convert an article, or a folder of them, to WeChat-ready HTML.
+
+    ARTICLE is a Markdown file, or a folder (with -o OUTDIR) whose articles are all
+    converted."""
     if article.is_dir():
         convert_folder_command(article, output, changed, jobs, options)
         return
@@ -233,6 +214,24 @@ def convert(
         click.echo(
             f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
         )
+        if not fragment and _interactive():
+            click.echo(next_steps(output, article), err=True)
+
+
+def _interactive() -> bool:
+    """Someone is watching the messages: stderr is a terminal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def next_steps(page: Path, article: Path) -> str:
+    """What to do with a page written to a file, for someone who has just made one."""
+    return (
+        f"next: open {page} in a browser, select all (Ctrl+A, or Cmd+A on a Mac), copy, and "
+        f"paste into the WeChat editor; or skip the file: wxformat copy {article}"
+    )
 
 
 def convert_folder_command(
@@ -246,6 +245,11 @@ def convert_folder_command(
         )
     if output.exists() and not output.is_dir():
         raise OutputError(f"-o {output} is a file", "give a folder for the converted articles")
+    if output.suffix.lower() in (".html", ".htm") and not output.exists():
+        raise OutputError(
+            f"-o {output} looks like a file name, but {folder} is a folder of articles",
+            f"give an output folder, e.g. wxformat convert {folder} -o out/",
+        )
     total = len(find_articles(folder, output))
     if total == 0:
         raise OutputError(
@@ -291,7 +295,7 @@ def convert_folder_command(
 @click.option("--code", "code", is_flag=True, help="List the code highlighting themes instead.")
 @click.option("--no-screenshots", is_flag=True, help="With --gallery: skip the PNG screenshots.")
 def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
-    """List the themes (or build a gallery to choose by looking)."""
+    """List the themes, or build a gallery to compare them."""
     from wxformat import themes_cli
 
     if code:
@@ -332,7 +336,7 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 @upload_option
 @article_options
 def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
-    """Preview ARTICLE at phone width, live, in any theme."""
+    """Preview an article at phone width, live, in any theme."""
     from wxformat.article import read_article
     from wxformat.preview import PreviewServer
 
@@ -351,24 +355,49 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
             f"cannot listen on {host}:{port}: {exc.strerror}", "choose another --port, or --port 0"
         ) from None
     server.start()
-    import signal
-
-    def stop_on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl+C
-
-    signal.signal(signal.SIGTERM, stop_on_term)
-    click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(server.url)
+    previous = _stop_on_signals()
     try:
+        click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+        _restore_signals(previous)
         click.echo("preview stopped", err=True)
+
+
+_STOP_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Make the first Ctrl+C (SIGINT) or SIGTERM stop a long-running command, even where the
+    process was started with SIGINT ignored (a background job, some terminals and IDEs);
+    signals that arrive while it stops are ignored. Returns the handlers it replaced."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        for name in _STOP_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in _STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 @cli.command()
@@ -384,7 +413,7 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
 @upload_option
 @article_options
 def copy(article: Path, print_only: bool, html_source: bool, options: Options) -> None:
-    """Copy ARTICLE to the clipboard, ready to paste into the WeChat editor."""
+    """Copy an article to the clipboard, ready to paste into WeChat."""
     from bs4 import BeautifulSoup
 
     from wxformat import clipboard
@@ -420,7 +449,7 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
 )
 @article_options
 def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
-    """Report what WeChat would break in an article (or any HTML), before pasting.
+    """Report what WeChat would break in an article or HTML file.
 
     Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
     (--spacing) never change it.
@@ -439,7 +468,13 @@ def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option(
-    "--dry-run", is_flag=True, help="Do everything but the network calls; print the draft."
+    "--dry-run", is_flag=True, help="Do everything but the network calls; print the plan."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the full draft payload as JSON.")
+@click.option(
+    "--keep-title-heading",
+    is_flag=True,
+    help="Keep an opening # heading that repeats the title (WeChat shows the title anyway).",
 )
 @click.option(
     "--comments/--no-comments", default=None, help="Open comments on the article (default: on)."
@@ -456,14 +491,17 @@ def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
 def publish(
     article: Path,
     dry_run: bool,
+    as_json: bool,
+    keep_title_heading: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
     new_draft: bool,
     options: Options,
 ) -> None:
-    """Publish ARTICLE as a draft in the Official Account (images uploaded).
+    """Publish an article as a draft in the Official Account.
 
-    Publishing the same article again updates the draft it made last time."""
+    Its images are uploaded to WeChat first. Publishing the same article again updates
+    the draft it made last time."""
     import json
 
     from wxformat.publish.run import publish as publish_article
@@ -474,18 +512,16 @@ def publish(
         dry_run=dry_run,
         comments=comments,
         fans_only=fans_only_comments,
+        keep_title_heading=keep_title_heading,
         new_draft=new_draft,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
-    if dry_run:
+    if as_json:
         click.echo(json.dumps(plan.draft, ensure_ascii=False, indent=2))
-        for label in plan.uploaded:
-            click.echo(f"would upload: {label}", err=True)
-        if plan.action == "update":
-            would = f"would update the draft {plan.media_id} (--new-draft for a new one)"
-        else:
-            would = "would create a new draft"
-        click.echo(f"dry run: nothing was sent ({images}); {would}", err=True)
+    if dry_run:
+        if not as_json:
+            click.echo(plan.summary(dry_run=True))
+        click.echo("dry run: nothing was sent (--json prints the full draft)", err=True)
         return
     if plan.note:
         click.echo(f"note: {plan.note}", err=True)

@@ -158,7 +158,7 @@ def settings_from_mapping(data: Mapping[str, Any], base_dir: Path, source: Path 
                 continue
             problem = style_problem(key.replace("_", "-"), str(value))
             if problem:
-                problems.append(f"'style.{key}' = {value!r}: {problem}")
+                problems.append(f"'style.{key}' = {value!r} is {problem[0]} ({problem[1]})")
     theme = data.get("theme")
     if isinstance(theme, str):
         try:
@@ -222,8 +222,8 @@ _HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(px|em|rem|pt|%)", re.I)
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _UNSAFE = re.compile(r"[;{}<>\\\n]")
-COLOR_HINT = "a colour name like teal, #0f7b6c, or rgb(15, 123, 108)"
-SIZE_HINT = "a size in px, em or rem, like 15px or 1.1em"
+COLOR_ADVICE = "use a colour name like teal, #0f7b6c, or rgb(15, 123, 108)"
+SIZE_ADVICE = "use px, em or rem, like 15px or 1.1em"
 
 
 def is_color(value: str) -> bool:
@@ -235,24 +235,25 @@ def is_color(value: str) -> bool:
     return bool(value) and tinycss2.color3.parse_color(value) is not None
 
 
-def style_problem(name: str, value: str) -> str | None:
-    """What is wrong with a theme variable's value, or None when CSS can use it."""
+def style_problem(name: str, value: str) -> tuple[str, str] | None:
+    """What is wrong with a theme variable's value and what to write instead, or None when
+    CSS can use it."""
     value = value.strip()
     if name.endswith("color"):
-        return None if is_color(value) else f"not a CSS colour (use {COLOR_HINT})"
+        return None if is_color(value) else ("not a CSS colour", COLOR_ADVICE)
     if name == "line-height":
         number = _NUMBER.fullmatch(value)
         if (number and float(value) > 0) or (_LENGTH.fullmatch(value) and float(_num(value)) > 0):
             return None
-        return "not a line height (use a number above 0 like 1.8, or a size like 28px)"
+        return "not a line height", "use a number above 0 like 1.8, or a size like 28px"
     if name.endswith(("size", "spacing", "indent", "width", "margin", "padding")):
         if value == "0" or _LENGTH.fullmatch(value):
             if name.endswith("size") and float(_num(value)) <= 0:
-                return "a font size must be above 0"
+                return "not a font size", "a font size is above 0, like 15px"
             return None
-        return f"not a CSS size (use {SIZE_HINT})"
+        return "not a CSS size", SIZE_ADVICE
     if not value or _UNSAFE.search(value):
-        return "not a CSS value (no ; { } < > or backslash)"
+        return "not a CSS value", "write it without ; { } < > or backslashes"
     return None
 
 

@@ -24,15 +24,15 @@ from wxformat.config import (
     style_problem,
 )
 from wxformat.diagnostics import Diagnostic
-from wxformat.errors import ConfigError, UsageError
+from wxformat.errors import ConfigError, ThemeError, UsageError
 from wxformat.footer import default_template, fill, footer_values, names_a_file
 from wxformat.themes import Theme, load_theme
 
 # the style flags, and the theme variable each sets
 STYLE_FLAGS = (
-    ("--color", "primary-color", "e.g. --color '#0f7b6c' or --color teal"),
-    ("--font-size", "font-size", "e.g. --font-size 15px"),
-    ("--line-height", "line-height", "e.g. --line-height 1.8"),
+    ("--color", "primary-color"),
+    ("--font-size", "font-size"),
+    ("--line-height", "line-height"),
 )
 
 
@@ -70,14 +70,13 @@ class Options:
     ) -> Options:
         """The command line's values, the style ones checked (UsageError: exit status 2)."""
         variables: dict[str, str] = {}
-        for (flag, name, example), value in zip(
-            STYLE_FLAGS, (color, font_size, line_height), strict=True
-        ):
+        for (flag, name), value in zip(STYLE_FLAGS, (color, font_size, line_height), strict=True):
             if not value:
                 continue
             problem = style_problem(name, value)
             if problem:
-                raise UsageError(f"{flag} {value!r} is {problem}", example)
+                what, advice = problem
+                raise UsageError(f"{flag} {value!r} is {what}", advice)
             variables[name] = value.strip()
         if code_theme:
             unknown = code_theme_problem(code_theme)
@@ -156,15 +155,25 @@ def resolve(article: Article, options: Options | None = None) -> ConvertOptions:
 def resolve_settings(article: Article, settings: Settings, options: Options) -> ConvertOptions:
     """As resolve, with the wxformat.toml layer already read."""
     meta = article.meta
-    theme_name = settings.theme
+    theme_name, chosen_by = settings.theme, ""
     front_theme = meta.get("theme")
     if isinstance(front_theme, str) and front_theme.strip():
-        theme_name = front_theme.strip()
-    theme = load_theme(options.theme or theme_name, (settings.base_dir,))
+        theme_name, chosen_by = front_theme.strip(), "in the front matter"
+    if options.theme:
+        theme_name, chosen_by = options.theme, "given to --theme"
+    try:
+        theme = load_theme(theme_name, (settings.base_dir,))
+    except ThemeError as exc:
+        if not chosen_by:
+            raise
+        # say where the name came from (wxformat.toml's is checked on reading)
+        unknown = f"unknown theme {theme_name!r}"
+        message = exc.message.replace(unknown, f"{unknown} {chosen_by}", 1)
+        raise ThemeError(message, exc.hint) from None
     if options.code_theme:
-        unknown = code_theme_problem(options.code_theme)
-        if unknown:
-            raise UsageError(unknown, "`wxformat themes --code` lists them")
+        wrong = code_theme_problem(options.code_theme)
+        if wrong:
+            raise UsageError(wrong, "`wxformat themes --code` lists them")
     code_theme = options.code_theme or settings.code_theme or theme.code_theme
     mac_window = _first(options.mac_window, settings.mac_window, theme.mac_window)
     line_numbers = _first(options.line_numbers, settings.line_numbers)

@@ -114,8 +114,14 @@ def find_theme(name_or_path: str, search: tuple[Path, ...] = ()) -> Path:
     title = name_or_path.strip().lower()
     if title in titles:
         return (builtin_dir() / titles[title]).resolve()
-    available = ", ".join(builtin_names()) or "none installed"
-    near = difflib.get_close_matches(title, [*builtin_names(), *titles], n=1, cutoff=0.6)
+    chinese = {name: title for title, name in titles.items() if not title.isascii()}
+    available = (
+        ", ".join(
+            f"{name} {chinese[name]}" if name in chinese else name for name in builtin_names()
+        )
+        or "none installed"
+    )
+    near = difflib.get_close_matches(title, [*builtin_names(), *titles], n=1, cutoff=0.5)
     guess = titles.get(near[0], near[0]) if near else ""
     raise ThemeError(
         f"unknown theme {name_or_path!r}" + (f" (did you mean '{guess}'?)" if guess else ""),

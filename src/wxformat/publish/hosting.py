@@ -57,6 +57,7 @@ class ImageHost:
     uploaded: list[str] = field(default_factory=list)  # sent to WeChat this time
     reused: list[str] = field(default_factory=list)  # found in the upload store
     hosted: list[str] = field(default_factory=list)  # the original src of each image replaced
+    first_label: str = ""  # how the first image is named to the user (a draft's cover)
 
     def upload(self, image: ImageData, label: str) -> str:
         kind = "gif" if image.kind == "gif" else "body"
@@ -87,13 +88,18 @@ class ImageHost:
             src = str(img.get("src") or "")
             if urlsplit(src).hostname in WECHAT_IMAGE_HOSTS:
                 continue
-            label = f"image {number}" + ("" if src.startswith("data:") else f" ({src[:60]})")
+            alt = " ".join(str(img.get("alt") or "").split())[:30]
+            named = f"“{alt}”" if alt else ""
+            label = f"image {number}" + (
+                f" {named}" if src.startswith("data:") else f" ({src[:60]})"
+            )
             if src.startswith(("http://", "https://")) and self.client is None:
                 self.uploaded.append(label)
                 img["src"] = f"(would download and upload {src})"
                 continue
             image = load_image(src, base_dir, http)
-            first_image = first_image or image
+            if first_image is None:
+                first_image, self.first_label = image, label
             img["src"] = self.upload(image, label)
             self.hosted.append(src)
         return first_image

@@ -17,7 +17,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from wxformat.article import read_article
+from wxformat.article import Article, read_article
 from wxformat.cache import open_default
 from wxformat.options import Options, PublishSettings, resolve
 from wxformat.paths import config_dir
@@ -27,6 +27,7 @@ from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
+from wxformat.title import title_heading
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,6 +35,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MAX_TITLE, MAX_AUTHOR, MAX_DIGEST, AUTO_DIGEST = 32, 16, 128, 54
+MAX_CONTENT_CHARS = 20_000  # W22
 
 
 @dataclass
@@ -46,6 +48,44 @@ class Plan:
     media_id: str = ""
     action: str = "add"  # "add" a new draft, or "update" the one made before
     note: str = ""  # what happened that the user should know (a draft deleted on WeChat)
+    cover: str = ""  # where the cover comes from, in the writer's words
+    dropped_title_heading: bool = False
+
+    def summary(self, dry_run: bool) -> str:
+        """The plan in a few lines, for a person: what would be (or was) sent."""
+        draft = self.draft
+        content = str(draft.get("content", ""))
+        size = len(content.encode("utf-8"))
+        verb = "would" if dry_run else "did"
+        actions = {
+            "add": "add a new draft",
+            "update": f"update the draft {self.media_id} made last time (--new-draft: a new one)",
+        }
+        images = [label for label in self.uploaded if label != "cover"]
+        reused = [label for label in self.reused if label != "cover"]
+        cover_state = (
+            "already on WeChat"
+            if "cover" in self.reused
+            else ("to upload as permanent material" if dry_run else "uploaded")
+        )
+        lines = [
+            f"{'plan' if dry_run else 'done'}: {actions.get(self.action, self.action)}",
+            f"  title:    {draft.get('title', '')}",
+            f"  author:   {draft.get('author') or '(none)'}",
+            f"  digest:   {draft.get('digest') or '(none)'}",
+            f"  cover:    {self.cover} ({cover_state})",
+            f"  images:   {len(images)} to upload, {len(reused)} already on WeChat",
+            *(f"            {verb} upload {label}" for label in images),
+            f"  content:  {len(content):,} characters, {size / 1024:,.1f} KB "
+            f"(WeChat takes under {MAX_CONTENT_CHARS:,} characters and 1 MB)",
+        ]
+        if self.dropped_title_heading:
+            lines += [
+                "  heading:  the opening # heading repeats the title and is left out",
+                "            (WeChat shows the title above the body; --keep-title-heading"
+                " keeps it)",
+            ]
+        return "\n".join(lines)
 
 
 def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
@@ -81,8 +121,25 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
         ) from None
 
 
-def _digest_of(text: str) -> str:
-    compact = " ".join(text.split())
+# not prose: what a digest made of the article's first words must skip
+_NOT_PROSE = ("pre", "table", "h1", "h2", "h3", "h4", "h5", "h6", "img", "figure", "sup", "svg")
+
+
+def digest_of(article: Article) -> str:
+    """An automatic digest: the article's first words of prose (paragraphs, lists, quotes),
+    never a heading, code, a table, an image's alt text or a footnote; an inline formula as
+    its TeX."""
+    from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+    from wxformat.render import render_markdown
+
+    soup = BeautifulSoup(render_markdown(article.body, article.body_line), "html.parser")
+    for tag in soup.find_all(_NOT_PROSE):
+        tag.decompose()
+    for tag in soup.find_all(class_=("footnote", DISPLAY_CLASS)):
+        tag.decompose()
+    for tag in soup.find_all(class_=MATH_CLASS):
+        tag.replace_with(str(tag.get("data-tex") or ""))
+    compact = " ".join(soup.get_text().split())
     return compact[:AUTO_DIGEST]
 
 
@@ -106,6 +163,7 @@ def publish(
     comments: bool | None = None,
     fans_only: bool | None = None,
     client: WeChatClient | None = None,
+    keep_title_heading: bool = False,
     new_draft: bool = False,
 ) -> Plan:
     article = read_article(path, options.encoding)
@@ -118,20 +176,30 @@ def publish(
     title = result.title
     author = str(meta.get("author") or settings.author)
     soup = BeautifulSoup(result.fragment, "html.parser")
-    digest = str(meta.get("digest") or _digest_of(soup.get_text(" ")))
+    plan = Plan()
+    # WeChat shows the title above the body: an opening `# title` would show it twice
+    heading = None if keep_title_heading else title_heading(soup, article)
+    if heading is not None:
+        heading.decompose()
+        plan.dropped_title_heading = True
+    # Hexo and Hugo call it description
+    given = meta.get("digest") or meta.get("description")
+    digest = " ".join(str(given).split()) if given else digest_of(article)
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
         client = connect(settings, article.base_dir)
     store = UploadStore(_store_path(client, settings, dry_run))
-    plan = Plan()
     http = client.http if client else None
     host = ImageHost(client, store, plan.uploaded, plan.reused)
     first_image = host.host_all(soup, article.base_dir)
+    first_label = host.first_label
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
         cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
+        plan.cover = cover_source.strip()
     else:
         cover = first_image
+        plan.cover = f"the first image ({first_label})"
     if cover is None:
         raise PublishError(
             "a draft needs a cover image and the article has none",

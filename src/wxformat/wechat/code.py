@@ -38,7 +38,7 @@ LANGUAGE_ALIASES = {
     "text": "text", "mysql": "mysql", "sql": "sql", "jsonc": "json", "proto": "protobuf",
     "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
 }  # fmt: skip
-_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v1"
+_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v2"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
 WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 
@@ -124,7 +124,10 @@ def block_colors(theme: str, store: Cache) -> tuple[str, str]:
 
 
 def _highlight(code: str, language: str, style: StyleMeta) -> list[str]:
-    code = code.expandtabs(4)
+    # code pasted from a web page or a word processor is often indented with non-breaking
+    # spaces: to the lexer they are spaces (else it sees error tokens), and we write every
+    # space as &nbsp; anyway
+    code = code.expandtabs(4).replace("\xa0", " ")
     tokens = list(_lexer(language).get_tokens(code))
     if "".join(value for _, value in tokens).rstrip("\n") != code.rstrip("\n"):
         # a lexer that loses or changes text must never cost the reader their code
@@ -140,7 +143,9 @@ def _highlight(code: str, language: str, style: StyleMeta) -> list[str]:
                 current, pending = [], ""
             if not part:
                 continue
-            if not part.strip(" "):
+            if not part.strip():
+                # a span made only of white space (spaces, ideographic spaces) is blanked by
+                # the editor: it rides in the next token's span instead
                 pending += part
                 continue
             css = _token_css(style, ttype)
