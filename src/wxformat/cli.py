@@ -553,7 +553,9 @@ def setup_mermaid(node: str | None, chromium: str | None, reinstall: bool) -> No
     cache folder, once."""
     from wxformat import mermaid
 
-    click.echo(f"setting up Mermaid in {mermaid.home()} (npm install, once) ...", err=True)
+    installed = (mermaid.home() / "node_modules" / "mermaid" / "package.json").is_file()
+    doing = "checking" if installed and not reinstall else "installing (npm, once)"
+    click.echo(f"Mermaid in {mermaid.home()}: {doing} ...", err=True)
     found = mermaid.setup(node, chromium, reinstall)
     click.echo(
         f"Mermaid {found.version} is ready (Node.js {found.node}, browser {found.chromium}): "
