@@ -443,7 +443,7 @@ def test_preview_upload_renders_wechat_image_sources(
     preview.start()
     threading.Thread(target=preview.serve_forever, daemon=True).start()
     try:
-        with urllib.request.urlopen(preview.url + "__wx/render") as response:
+        with urllib.request.urlopen(preview.url + "__wx/render", timeout=60) as response:
             answer = json.loads(response.read())
     finally:
         preview.stop()
