@@ -485,3 +485,18 @@ def test_convert_a_folder_with_upload(
     for page in pages:
         srcs = image_sources(page.read_text(encoding="utf-8"))
         assert srcs and all(s.startswith("http://mmbiz.qpic.cn/") for s in srcs), page
+
+
+def test_images_already_on_wechat_are_left_alone(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    post = article.parent / "hosted.md"
+    post.write_text(
+        "# 已在微信\n\n![旧图](https://mmbiz.qpic.cn/mmbiz_png/abc/0?wx_fmt=png)\n\n![照片](photo.jpg)\n",
+        encoding="utf-8",
+    )
+    run = cli("convert", str(post), "--upload", "--fragment")
+    assert run.code == 0, run.err
+    srcs = image_sources(run.out)
+    assert srcs[0] == "https://mmbiz.qpic.cn/mmbiz_png/abc/0?wx_fmt=png"
+    assert srcs[1].startswith("http://mmbiz.qpic.cn/fake/") and len(server.fake.uploads) == 1

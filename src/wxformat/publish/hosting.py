@@ -86,7 +86,7 @@ class ImageHost:
         first_image: ImageData | None = None
         for number, img in enumerate(soup.find_all("img"), 1):
             src = str(img.get("src") or "")
-            if urlsplit(src).hostname in WECHAT_IMAGE_HOSTS:
+            if _host(src) in WECHAT_IMAGE_HOSTS:
                 continue
             alt = " ".join(str(img.get("alt") or "").split())[:30]
             named = f"“{alt}”" if alt else ""
@@ -103,6 +103,13 @@ class ImageHost:
             img["src"] = self.upload(image, label)
             self.hosted.append(src)
         return first_image
+
+
+def _host(src: str) -> str | None:
+    try:
+        return urlsplit(src).hostname
+    except ValueError:  # not a URL at all (load_image says so)
+        return None
 
 
 def upload_images(result: Result, article: Article, publish: PublishSettings) -> Result:
