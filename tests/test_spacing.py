@@ -81,3 +81,14 @@ def test_check_spacing_notes_missing_spaces_by_line_without_failing(
     assert report["clean"] and [(n["rule"], n["line"]) for n in report["notes"]] == [("S1", 5)]
     run = cli("check", str(post), "--spacing", "--autospace")
     assert run.code == 0 and "S1" not in run.out
+
+
+def test_front_matter_autospace_sits_between_the_config_and_the_flag(
+    cli: Cli, tmp_path: Path
+) -> None:
+    post = write_post(tmp_path, "---\nautospace: true\n---\n# 在Python中\n")
+    assert fragment(cli, str(post)).h1.get_text() == "在 Python 中"
+    assert fragment(cli, str(post), "--no-autospace").h1.get_text() == "在Python中"
+    (tmp_path / "wxformat.toml").write_text("autospace = true\n", encoding="utf-8")
+    post.write_text("---\nautospace: false\n---\n# 在Python中\n", encoding="utf-8")
+    assert fragment(cli, str(post)).h1.get_text() == "在Python中"

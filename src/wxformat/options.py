@@ -188,7 +188,7 @@ def resolve_settings(article: Article, settings: Settings, options: Options) -> 
         mac_window=mac_window,
         image_embed_limit_kb=settings.image_embed_limit_kb,
         references_title=settings.references_title,
-        autospace=_first(options.autospace, settings.autospace),
+        autospace=_first(options.autospace, _front_bool(meta, "autospace"), settings.autospace),
         variables={**theme.variables, **settings.variables, **options.variables},
         footer=footer,
         account=settings.footer.account,
@@ -201,6 +201,12 @@ def resolve_settings(article: Article, settings: Settings, options: Options) -> 
 
 def _first(*values: bool | None) -> bool:
     return next((v for v in values if v is not None), False)
+
+
+def _front_bool(meta: Mapping[str, Any], key: str) -> bool | None:
+    """A true/false choice in the front matter, or None when it makes none."""
+    value = meta.get(key)
+    return value if isinstance(value, bool) else None
 
 
 def _footer(
