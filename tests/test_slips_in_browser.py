@@ -170,11 +170,18 @@ def headings() -> str:
             lines.append(f"{'#' * level} {TEXT[:n]}")
         lines.append(f"{'#' * level} 第三节：指令重排序与内存屏障的关系说明。")
         lines.append(f"{'#' * level} 用 Rust 从零实现一个 HTTP 服务器吧")
+        for n in range(12, 24, 2):
+            lines.append(f"{'#' * level} {TEXT[:n]}的 C")
     return "\n\n".join(lines)
 
 
+# a reader's browser that does not know `text-wrap: balance` (older WebViews)
+NO_BALANCE = "h1, h2, h3, h4 { text-wrap: wrap !important; }"
+
+
 @pytest.mark.browser
-def test_no_heading_leaves_one_character_alone_on_its_last_line() -> None:
+@pytest.mark.parametrize("balance", [True, False], ids=["balanced", "no-balance"])
+def test_no_heading_leaves_one_character_alone_on_its_last_line(balance: bool) -> None:
     from wxformat.themes import builtin_names
 
     source = headings()
@@ -182,6 +189,8 @@ def test_no_heading_leaves_one_character_alone_on_its_last_line() -> None:
         page = browser.new_page(viewport=PHONE)
         for theme in builtin_names():
             show(page, convert_text(source, theme=theme).fragment)
+            if not balance:
+                page.add_style_tag(content=NO_BALANCE)
             found = page.evaluate(HEADING_LINES)
             alone = [h for h in found if h["lines"] > 1 and h["last"] < 2]
             assert alone == [], (theme, alone[:3])

@@ -15,6 +15,7 @@ from wxformat.article import Article
 from wxformat.pipeline import serialize
 
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
 def _same(a: str, b: str) -> bool:
@@ -22,10 +23,13 @@ def _same(a: str, b: str) -> bool:
 
 
 def opens_with_title(article: Article) -> bool:
-    """Whether the body's first block is a `#` heading (its text is compared later)."""
-    for line in article.body.splitlines():
+    """Whether the body's first block is a level-one heading, `# x` or x over `===` (its
+    text is compared later)."""
+    lines = article.body.splitlines()
+    for i, line in enumerate(lines):
         if line.strip():
-            return bool(_ATX_H1.match(line))
+            setext = i + 1 < len(lines) and _SETEXT_H1.match(lines[i + 1]) is not None
+            return bool(_ATX_H1.match(line)) or setext
     return False
 
 

@@ -1,6 +1,6 @@
 """Output stage for `wxformat preview`: a local server showing the article at phone width.
 
-It renders with runner.convert_file, the same function and options as `convert`, so the
+It renders with runner.convert_article, the same function and options as `convert`, so the
 preview is exactly what gets pasted. The file and every file its options read (its
 wxformat.toml, the theme, the footer's template and QR code) are watched with watchfiles;
 a change bumps a version that an SSE stream pushes to the page, which fetches the new
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from wxformat.article import Article
+from wxformat.article import Article, read_article
 from wxformat.errors import WxformatError
-from wxformat.runner import ConvertOptions, Options, convert_file
+from wxformat.runner import ConvertOptions, Options, convert_article
 from wxformat.themes import CODE_THEMES
 from wxformat.themes_cli import all_themes
 from wxformat.title import without_title_heading
@@ -96,8 +96,9 @@ class PreviewState:
         if font_size in FONT_SIZES:
             options = _with(options, variables={**options.variables, "font-size": font_size})
         try:
-            result = convert_file(self.article, options)
-            article, style = _style_of(self.article, options)
+            article = read_article(self.article, options.encoding)
+            result = convert_article(article, options)
+            style = _style_of(article, options)
         except WxformatError as exc:
             return {"ok": False, "error": exc.format_message(), "version": self.version}
         except Exception as exc:  # a bug must not take the preview down: show it, keep serving
@@ -119,19 +120,16 @@ class PreviewState:
         }
 
 
-def _style_of(path: Path, options: Options) -> tuple[Article, dict[str, str]]:
-    """The article and the style it was drawn in, for the page's controls: the theme's real
-    primary colour (after wxformat.toml, front matter and picker), code theme, font size."""
-    from wxformat.article import read_article
+def _style_of(article: Article, options: Options) -> dict[str, str]:
+    """The style the article is drawn in, for the page's controls: the theme's real primary
+    colour (after wxformat.toml, front matter and picker), its code theme and font size."""
     from wxformat.options import resolve
 
-    article = read_article(path, options.encoding)
     resolved = resolve(article, options)
-    variables = resolved.variables
-    return article, {
-        "primary": variables.get("primary-color", ""),
+    return {
+        "primary": resolved.variables.get("primary-color", ""),
         "code_theme": resolved.code_theme,
-        "font_size": variables.get("font-size", ""),
+        "font_size": resolved.variables.get("font-size", ""),
     }
 
 

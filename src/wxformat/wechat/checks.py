@@ -1,6 +1,6 @@
 """Warnings about the finished article that no fixer can repair, reported by every command
-(convert, copy, preview, check) from the final tree: W17 deep lists, W19 image hosts and
-sizes, W21 dark-mode risks, W22 length. A problem is located by its Markdown source line
+(convert, copy, preview, check) from the final tree: W5 MathML, W17 deep lists, W19 image
+hosts and sizes, W21 dark-mode risks, W22 length. A problem is located by its Markdown source line
 when the article's source is known."""
 
 from __future__ import annotations

@@ -18,8 +18,11 @@ from wxformat.wechat.tree import ancestor, tags, texts
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# a character, optional spaces, a CJK character, then closing punctuation and spaces
-_TAIL = re.compile(rf"\S\s*[{_CJK}][\u3000-\u303f\uff00-\uffef\"'”’)）!?.。，,：:]*\s*$")
+# a character, optional spaces, then one character that could be left alone (a CJK character
+# or a one-letter word: `什么是 C`), then closing punctuation and spaces
+_TAIL = re.compile(
+    rf"\S\s*(?:[{_CJK}]|(?<=\s)[A-Za-z0-9])[\u3000-\u303f\uff00-\uffef\"'”’)）!?.。，,：:]*\s*$"
+)
 NOWRAP = "white-space:nowrap"
 
 

@@ -4,7 +4,8 @@ Given HTML, returns what the editor would keep and every change it made, each ta
 its rule and whether a reader would notice. Used by `wxformat check` (for any HTML, ours or
 another tool's) and by the preview's "as WeChat will show it" view. Rules: W1 stylesheets
 and scripts, W2 form and media elements, W6 class and id, W7 event handlers, W8 custom
-properties, W9 positioning, W14 white space in code, W18 links, W19 images.
+properties, W9 positioning, W14 white space in code, W15 white space alone between inline
+elements, W18 links, W19 unfetchable images (hosts WeChat fails on: checks.diagnose).
 """
 
 from __future__ import annotations
