@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import string
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown import Extension, Markdown
@@ -185,6 +186,268 @@ class BoundsPreprocessor(Preprocessor):
         return out
 
 
+class _Blocks:
+    """What Python-Markdown will make of the block the output is in: it reads blocks
+    between blank lines, and a block that opens with a marker is a list that takes more
+    items at that indent or deeper, while one that opens with an item's indented paragraph
+    (or a deeper list) would swallow the next item as text. Kept up to date as the output
+    grows, so each line is read once."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.opening: int | None = None  # the opening marker's indent; -1: something else
+        self.opened = False
+
+    def take_item_at(self, out: list[str], indent: int) -> bool:
+        for line in out[self.seen :]:
+            if not line.strip():
+                self.opened = False
+            elif not self.opened:
+                self.opened = True
+                is_marker = _MARKER.match(line) and not _HR.match(line)
+                self.opening = _indent(line) if is_marker else -1
+        self.seen = len(out)
+        return self.opening is not None and 0 <= self.opening <= indent
+
+
+class _ListState:
+    """ListNormalizer's work on one run of source lines: the output so far, the open list
+    items, and what the previous line was. One method per construct."""
+
+    def __init__(self, stash: Callable[[str], str], nested: Callable[[list[str]], list[str]]):
+        self.stash = stash  # Python-Markdown's HTML stash: BLOCK_BREAK goes through it
+        self.nested = nested  # the whole normaliser, for the inside of a quote
+        self.out: list[str] = []
+        self.stack: list[_Item] = []
+        self.prev_blank = True
+        self.prev_para = False  # the previous line is prose that a list could interrupt
+        self.in_quote = False  # the last non-blank line was in a quote (or a lazy line)
+        self.in_table = False  # in a top-level table: each line is a row until a block starts
+        self.blocks = _Blocks()
+
+    def _after(self, blank: bool, para: bool) -> None:
+        self.prev_blank, self.prev_para = blank, para
+
+    def _separate(self) -> None:
+        """A blank line, unless the output already ends with one."""
+        if self.out and self.out[-1].strip():
+            self.out.append("")
+
+    def _reindent(self, line: str, item: _Item) -> str:
+        return " " * (item.out_col + max(0, _indent(line) - item.src_col)) + line.lstrip(" ")
+
+    def indented_code(self, lines: list[str]) -> None:
+        self.out.extend(lines)
+        self._after(True, False)
+
+    def fence(self, lines: list[str]) -> None:
+        n = _indent(lines[0])
+        while self.stack and n < self.stack[-1].src_col:
+            self.stack.pop()  # a fence is never a lazy line: less indented, it ends the item
+        # a fence is a block of its own: blank lines around it keep the text apart
+        self._separate()
+        if self.stack:
+            self.out.extend(self._reindent(line, self.stack[-1]) for line in lines)
+        else:
+            self.out.extend(lines)
+        self.out.append("")
+        self._after(True, False)
+
+    def text(self, lines: list[str]) -> None:
+        i = 0
+        plain_quote_until = -1  # a quote already looked at: no lists inside, go line by line
+        while i < len(lines):
+            line = lines[i]
+            if not line.strip():
+                self.out.append("")
+                self._after(True, False)
+                self.in_table = False
+            elif not (self.in_table and self.table_row(line)):
+                self.quote_ends_list(line)
+                if not self.stack and i > plain_quote_until and _QUOTE.match(line):
+                    end = i
+                    while end + 1 < len(lines) and _QUOTE.match(lines[end + 1]):
+                        end += 1
+                    plain_quote_until = end
+                    if self.quote_with_lists(lines[i : end + 1]):
+                        i = end + 1
+                        continue
+                self.line(line, lines, i)
+            i += 1
+
+    def table_row(self, line: str) -> bool:
+        """A line in a table: a row, even without a pipe (GFM), or the block that ends it."""
+        if not _ENDS_TABLE.match(line):
+            self.out.append(line)
+            self._after(False, False)
+            return True
+        # a heading, quote, rule, list item, HTML or code ends the table; Python-Markdown
+        # would read it as one more row
+        self.out.append("")
+        self._after(True, False)
+        self.in_table = False
+        return False
+
+    def quote_ends_list(self, line: str) -> None:
+        if self.stack and _QUOTE.match(line) and _indent(line) < self.stack[-1].src_col:
+            self.stack.clear()  # a quote at a lesser indent ends the list (no lazy line)
+            self._separate()
+            self._after(True, False)
+
+    def quote_with_lists(self, quoted: list[str]) -> bool:
+        """A quote holding lists is normalised inside, without its `> `; others are left
+        to be read line by line (False)."""
+        inner = [_QUOTE_PREFIX.sub("", x, count=1) for x in quoted]
+        if not any(_MARKER.match(x) for x in inner):
+            return False
+        if self.prev_blank and self.in_quote:
+            self.out.extend([self.stash(BLOCK_BREAK), ""])
+        elif self.in_quote and _interrupts_paragraph(inner[0]):
+            self.out.append(">")  # after a lazy line: the list starts a new block
+        self.out.extend(f"> {x}" if x.strip() else ">" for x in self.nested(inner))
+        self.in_quote = True
+        self._after(False, False)
+        return True
+
+    def line(self, line: str, lines: list[str], i: int) -> None:
+        """A non-blank line outside any table row or quote with lists."""
+        if self.prev_blank and not self.stack and _QUOTE.match(line) and self.in_quote:
+            # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
+            self.out.extend([self.stash(BLOCK_BREAK), ""])
+        was_in_quote = self.in_quote and not self.prev_blank
+        self.in_quote = bool(_QUOTE.match(line)) or (
+            self.in_quote
+            and not self.prev_blank
+            and not self.stack
+            and not (_BLOCK_START.match(line) or _HR.match(line) or _MARKER.match(line))
+        )
+        m, line = self.list_marker(line)
+        if m:
+            self.list_item(m, was_in_quote)
+        elif self.item_continues(line):
+            self.item_line(line)
+        elif _is_table_start(lines, i):
+            self.table_start(line)
+        elif not self.setext_paragraph(line):
+            self.prose(line)
+
+    def list_marker(self, line: str) -> tuple[re.Match[str] | None, str]:
+        """The line's list marker, if it starts an item here; the line, its marker
+        escaped where Python-Markdown would read one that GFM does not."""
+        n = _indent(line)
+        m = _MARKER.match(line)
+        if m and _HR.match(line):
+            return None, line
+        opens_list = not self.stack or n >= self.stack[-1].src_col  # or a sub-list of the item
+        if m and not self.prev_blank and self.prev_para and opens_list and not _may_interrupt(m):
+            if self.stack:  # Python-Markdown would nest it anyway: escape the marker
+                line = _ESCAPE_MARKER.sub(r"\1\\\2", line, count=1)
+            return None, line
+        if m and self.stack and n >= self.stack[-1].src_col + 4:
+            return None, line  # indented code inside an item, not a sub-list
+        if m and not self.stack and n > 3 and self.prev_blank:
+            return None, line  # an indented code block at top level
+        return m, line
+
+    def list_item(self, m: re.Match[str], was_in_quote: bool) -> None:
+        n = len(m.group("indent"))
+        starting = not self.stack
+        marker = m.group("marker")
+        kind = marker[-1] if marker[0].isdigit() else marker
+        sibling = None
+        while self.stack and n < self.stack[-1].src_col:
+            sibling = self.stack.pop()
+        if len(self.stack) >= MAX_LIST_DEPTH:
+            sibling = self.stack.pop()  # deeper than any outline needs: a sibling instead
+        new_list = sibling is not None and sibling.kind != kind
+        # an item ends the quote, even after lazy lines
+        after_item_para = not starting and not self.blocks.take_item_at(
+            self.out, self.stack[-1].out_col if self.stack else 0
+        )
+        if (starting and self.prev_para) or new_list or was_in_quote or after_item_para:
+            self._separate()
+        indent = self.stack[-1].out_col if self.stack else 0
+        ordered = kind in ".)"
+        if new_list and sibling is not None and (sibling.kind in ".)") == ordered:
+            # `-` then `*` (or `1.` then `1)`): a new list of the same type
+            self.out.extend([" " * indent + self.stash(BLOCK_BREAK), ""])
+        if marker.endswith(")"):
+            marker = marker[:-1] + "."
+        self.stack.append(_Item(_content_col(m), indent + 4, kind))
+        self.out.append(" " * indent + marker + " " + m.group("rest"))
+        self._after(False, True)
+
+    def item_continues(self, line: str) -> bool:
+        """Whether the line belongs to the open item; closes the items it does not."""
+        n = _indent(line)
+        if self.stack and self.prev_blank:
+            while self.stack and n < self.stack[-1].src_col:
+                self.stack.pop()
+        elif (
+            self.stack
+            and n < self.stack[-1].src_col
+            and (_BLOCK_START.match(line) or _HR.match(line))
+        ):
+            # a quote, heading, fence or rule ends the list (it is no lazy line)
+            self.stack.clear()
+            self._separate()
+            self._after(True, False)
+        return bool(self.stack)
+
+    def item_line(self, line: str) -> None:
+        item = self.stack[-1]
+        n = _indent(line)
+        if not self.prev_blank and n >= item.src_col and _BLOCK_START.match(line[item.src_col :]):
+            # a quote or heading inside an item interrupts the item's paragraph
+            self.out.append("")
+        self.out.append(self._reindent(line, item))
+        self._after(False, True)
+
+    def table_start(self, line: str) -> None:
+        if not self.prev_blank and self.out and "|" not in self.out[-1]:
+            self.out.append("")
+        self.out.append(line)
+        self._after(False, False)
+        self.in_table = True
+
+    def setext_paragraph(self, line: str) -> bool:
+        """GFM underlines the whole paragraph above; Python-Markdown only its last line."""
+        start = _paragraph_start(self.out) if self.prev_para and _SETEXT.match(line) else -1
+        if not 0 <= start < len(self.out) - 1:
+            return False
+        self.out[start:] = [_join_lines(self.out[start:])]
+        self.out.append(line)
+        self._after(False, False)
+        return True
+
+    def prose(self, line: str) -> None:
+        """Any other line: a paragraph's, a heading, a rule, a quote read line by line."""
+        if not self.prev_blank and self.out and _QUOTE_ENDS_BLOCK.match(self.out[-1]):
+            # only a paragraph takes lazy lines: after a quote ending in a fence, a heading
+            # or a rule, this line starts a block of its own
+            self.out.append("")
+            self.prev_blank = True
+        last = self.out[-1] if self.out else ""
+        if (
+            _HR.match(line)
+            and not self.prev_blank
+            and self.out
+            and (_QUOTE.match(last) or _HR.match(last) or _ATX.match(last))
+        ):
+            # a rule after a quote, a rule or a heading underlines no paragraph; left as
+            # is, Python-Markdown would make a heading of the line above
+            self.out.append("")
+        self.out.append(line)
+        # a heading is a block of its own: Python-Markdown re-joins the rest of a block for
+        # every heading in it (quadratic), and after a setext underline the next line
+        # starts afresh
+        underline = self.prev_para and _SETEXT.match(line)
+        if underline or _ATX.match(line):
+            self.out.append("")
+        self.prev_blank = False
+        self.prev_para = not (_BLOCK_START.match(line) or _HR.match(line) or underline)
+
+
 class ListNormalizer(Preprocessor):
     """Re-indent nested lists to 4 spaces and separate lists and tables from paragraphs.
     A box's content (`:::`, `!!!`, `???`, `===`) is a document of its own, read the same way
@@ -208,209 +471,15 @@ class ListNormalizer(Preprocessor):
         return out
 
     def _normalize(self, lines: list[str]) -> list[str]:
-        out: list[str] = []
-        stack: list[_Item] = []
-        prev_blank = True
-        prev_para = False  # the previous line is prose that a list could interrupt
-        in_quote = False  # the last non-blank line was in a quote (quoted, or a lazy line)
-        in_table = False  # inside a top-level table: every line is a row until a block starts
-        # Python-Markdown reads blocks between blank lines; a block that opens with a marker
-        # is a list and takes more items at that indent or deeper, but one that opens with an
-        # item's indented paragraph (or a deeper list) would swallow the next item as text.
-        # Tracked as out grows, so each line is read once: the opening marker's indent.
-        seen = 0
-        opening: int | None = None  # -1: the block opens with something else
-        opened = False
-
-        def block_takes_item_at(indent: int) -> bool:
-            nonlocal seen, opening, opened
-            for line in out[seen:]:
-                if not line.strip():
-                    opened = False
-                elif not opened:
-                    opened = True
-                    is_marker = _MARKER.match(line) and not _HR.match(line)
-                    opening = _indent(line) if is_marker else -1
-            seen = len(out)
-            return opening is not None and 0 <= opening <= indent
-
+        state = _ListState(self.md.htmlStash.store, self.run)
         for seg in _quoted_fences_as_text(lines):
-            if seg.kind == INDENTED and not stack:
-                out.extend(seg.lines)
-                prev_blank, prev_para = True, False
-                continue
-            if seg.fenced:
-                n = _indent(seg.lines[0])
-                while stack and n < stack[-1].src_col:
-                    stack.pop()  # a fence is never a lazy line: less indented, it ends the item
-                # a fence is a block of its own: blank lines around it keep the text apart
-                if out and out[-1].strip():
-                    out.append("")
-                if stack:
-                    item = stack[-1]
-                    for line in seg.lines:
-                        k = _indent(line)
-                        out.append(
-                            " " * (item.out_col + max(0, k - item.src_col)) + line.lstrip(" ")
-                        )
-                else:
-                    out.extend(seg.lines)
-                out.append("")
-                prev_blank, prev_para = True, False
-                continue
-            quoted_until = -1
-            plain_quote_until = -1  # a quote already looked at: no lists inside, go line by line
-            for i, line in enumerate(seg.lines):
-                if i <= quoted_until:
-                    continue
-                if not line.strip():
-                    out.append("")
-                    prev_blank, prev_para, in_table = True, False, False
-                    continue
-                if in_table:
-                    if not _ENDS_TABLE.match(line):
-                        out.append(line)  # a row, even without a pipe (GFM)
-                        prev_blank, prev_para = False, False
-                        continue
-                    # a heading, quote, rule, list item, HTML or code ends the table;
-                    # Python-Markdown would read it as one more row
-                    out.append("")
-                    prev_blank, prev_para, in_table = True, False, False
-                if stack and _QUOTE.match(line) and _indent(line) < stack[-1].src_col:
-                    stack.clear()  # a quote at a lesser indent ends the list (no lazy line)
-                    if out and out[-1].strip():
-                        out.append("")
-                    prev_blank, prev_para = True, False
-                if not stack and i > plain_quote_until and _QUOTE.match(line):
-                    end = i
-                    while end + 1 < len(seg.lines) and _QUOTE.match(seg.lines[end + 1]):
-                        end += 1
-                    inner = [_QUOTE_PREFIX.sub("", x, count=1) for x in seg.lines[i : end + 1]]
-                    plain_quote_until = end
-                    if any(_MARKER.match(x) for x in inner):
-                        # lists inside a quote: normalise its inside the same way
-                        if prev_blank and in_quote:
-                            out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
-                        elif in_quote and _interrupts_paragraph(inner[0]):
-                            out.append(">")  # after a lazy line: the list starts a new block
-                        out.extend(f"> {x}" if x.strip() else ">" for x in self.run(inner))
-                        in_quote = True
-                        quoted_until = end
-                        prev_blank, prev_para = False, False
-                        continue
-                if prev_blank and not stack and _QUOTE.match(line) and in_quote:
-                    # GFM ends a quote at a blank line; Python-Markdown would merge the next one in
-                    out.extend([self.md.htmlStash.store(BLOCK_BREAK), ""])
-                was_in_quote = in_quote and not prev_blank
-                in_quote = bool(_QUOTE.match(line)) or (
-                    in_quote
-                    and not prev_blank
-                    and not stack
-                    and not (_BLOCK_START.match(line) or _HR.match(line) or _MARKER.match(line))
-                )
-                n = _indent(line)
-                m = _MARKER.match(line)
-                if m and _HR.match(line):
-                    m = None
-                opens_list = not stack or n >= stack[-1].src_col  # or a sub-list of the item
-                if m and not prev_blank and prev_para and opens_list and not _may_interrupt(m):
-                    m = None
-                    if stack:  # Python-Markdown would nest it anyway: escape the marker
-                        line = _ESCAPE_MARKER.sub(r"\1\\\2", line, count=1)
-                if m and stack and n >= stack[-1].src_col + 4:
-                    m = None  # indented code inside an item, not a sub-list
-                if m and not stack and n > 3 and prev_blank:
-                    m = None  # an indented code block at top level
-                if m:
-                    starting = not stack
-                    marker = m.group("marker")
-                    kind = marker[-1] if marker[0].isdigit() else marker
-                    sibling = None
-                    while stack and n < stack[-1].src_col:
-                        sibling = stack.pop()
-                    if len(stack) >= MAX_LIST_DEPTH:
-                        sibling = stack.pop()  # deeper than any outline needs: a sibling instead
-                    new_list = sibling is not None and sibling.kind != kind
-                    after_quote = was_in_quote  # an item ends the quote, even after lazy lines
-                    after_item_para = not starting and not block_takes_item_at(
-                        stack[-1].out_col if stack else 0
-                    )
-                    if (
-                        ((starting and prev_para) or new_list or after_quote or after_item_para)
-                        and out
-                        and out[-1].strip()
-                    ):
-                        out.append("")
-                    indent = stack[-1].out_col if stack else 0
-                    ordered = kind in ".)"
-                    if new_list and sibling is not None and (sibling.kind in ".)") == ordered:
-                        # `-` then `*` (or `1.` then `1)`): a new list of the same type
-                        out.extend([" " * indent + self.md.htmlStash.store(BLOCK_BREAK), ""])
-                    if marker.endswith(")"):
-                        marker = marker[:-1] + "."
-                    stack.append(_Item(_content_col(m), indent + 4, kind))
-                    out.append(" " * indent + marker + " " + m.group("rest"))
-                    prev_blank, prev_para = False, True
-                    continue
-                if stack:
-                    if prev_blank:
-                        while stack and n < stack[-1].src_col:
-                            stack.pop()
-                    elif n < stack[-1].src_col and (_BLOCK_START.match(line) or _HR.match(line)):
-                        # a quote, heading, fence or rule ends the list (it is no lazy line)
-                        stack.clear()
-                        if out and out[-1].strip():
-                            out.append("")
-                        prev_blank, prev_para = True, False
-                if stack:
-                    item = stack[-1]
-                    if (
-                        not prev_blank
-                        and n >= item.src_col
-                        and _BLOCK_START.match(line[item.src_col :])
-                    ):
-                        # a quote or heading inside an item interrupts the item's paragraph
-                        out.append("")
-                    out.append(" " * (item.out_col + max(0, n - item.src_col)) + line.lstrip(" "))
-                    prev_blank, prev_para = False, True
-                    continue
-                if _is_table_start(seg.lines, i):
-                    if not prev_blank and out and "|" not in out[-1]:
-                        out.append("")
-                    out.append(line)
-                    prev_blank, prev_para, in_table = False, False, True
-                    continue
-                para_start = _paragraph_start(out) if prev_para and _SETEXT.match(line) else -1
-                if 0 <= para_start < len(out) - 1:
-                    # GFM underlines the whole paragraph; Python-Markdown only its last line
-                    out[para_start:] = [_join_lines(out[para_start:])]
-                    out.append(line)
-                    prev_blank, prev_para = False, False
-                    continue
-                if not prev_blank and out and _QUOTE_ENDS_BLOCK.match(out[-1]):
-                    # only a paragraph takes lazy lines: after a quote ending in a fence, a
-                    # heading or a rule, this line starts a block of its own
-                    out.append("")
-                    prev_blank = True
-                if (
-                    _HR.match(line)
-                    and not prev_blank
-                    and out
-                    and (_QUOTE.match(out[-1]) or _HR.match(out[-1]) or _ATX.match(out[-1]))
-                ):
-                    # a rule after a quote, a rule or a heading underlines no paragraph; left
-                    # as is, Python-Markdown would make a heading of the line above
-                    out.append("")
-                out.append(line)
-                # a heading is a block of its own: Python-Markdown re-joins the rest of a
-                # block for every heading in it (quadratic), and after a setext underline
-                # the next line starts afresh
-                underline = prev_para and _SETEXT.match(line)
-                if underline or _ATX.match(line):
-                    out.append("")
-                prev_blank = False
-                prev_para = not (_BLOCK_START.match(line) or _HR.match(line) or underline)
-        return out
+            if seg.kind == INDENTED and not state.stack:
+                state.indented_code(seg.lines)
+            elif seg.fenced:
+                state.fence(seg.lines)
+            else:
+                state.text(seg.lines)
+        return state.out
 
 
 # CommonMark's HTML block kinds: (start, end); end None means "ends at a blank line".

@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
+from wxformat.tree import tags
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import tags
 
 _FILE_LIKE = re.compile(
     r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$"
