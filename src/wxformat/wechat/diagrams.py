@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from wxformat.tree import first, tags
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import first, tags
 
 FAILED = "data-wx-diagram-failed"  # read and removed by fix_code_blocks
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
+from wxformat.tree import classes
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import classes
 
 # elements whose text is never changed (their text still counts at a seam, as code does)
 _FROZEN = frozenset({"code", "pre", "kbd", "samp", "tt", "var", "script", "style"})
