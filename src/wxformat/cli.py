@@ -307,7 +307,7 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
     if options.upload:  # missing credentials fail here, in one line, not in the page
         from wxformat.config import load_settings
         from wxformat.options import PublishSettings
-        from wxformat.publish.hosting import connect
+        from wxformat.publish.account import connect
 
         folder = article.resolve().parent
         connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)

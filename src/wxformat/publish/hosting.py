@@ -6,7 +6,6 @@ foreign hosts (W19, W20)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,32 +14,14 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import Article
 from wxformat.options import PublishSettings
-from wxformat.paths import APP, cache_dir
 from wxformat.pipeline import Result, serialize
-from wxformat.publish.api import DEFAULT_API_BASE, WeChatClient
+from wxformat.publish.account import connect, user_cache_dir
+from wxformat.publish.api import WeChatClient
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
 
 # images already on WeChat's CDN need no upload
 WECHAT_IMAGE_HOSTS = ("mmbiz.qpic.cn", "mmbiz.qlogo.cn")
-
-
-def user_cache_dir() -> Path:
-    """Where the access token and the upload records live: the cache folder, even when the
-    conversion cache is off (they are what keeps a second publish from uploading again)."""
-    import platformdirs
-
-    return cache_dir() or Path(platformdirs.user_cache_dir(APP, appauthor=False))
-
-
-def connect(publish: PublishSettings, article_dir: Path) -> WeChatClient:
-    """A client for the account in the environment or the credentials file; a one-line
-    error saying how to set them when there are none."""
-    from wxformat.publish.run import load_credentials
-
-    api_base = os.environ.get("WECHAT_API_BASE") or publish.api_base or DEFAULT_API_BASE
-    credentials = load_credentials(publish.credentials, article_dir)
-    return WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
 
 
 def store_for(app_id: str) -> UploadStore:

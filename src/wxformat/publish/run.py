@@ -22,8 +22,9 @@ from wxformat.cache import open_default
 from wxformat.options import Options, PublishSettings, resolve
 from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import Credentials, PublishError, WeChatClient
-from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
+from wxformat.publish.account import connect, user_cache_dir
+from wxformat.publish.api import PublishError, WeChatClient
+from wxformat.publish.hosting import ImageHost
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
@@ -86,39 +87,6 @@ class Plan:
                 " keeps it)",
             ]
         return "\n".join(lines)
-
-
-def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
-    """From WECHAT_APP_ID / WECHAT_APP_SECRET, else a credentials file outside the repository."""
-    app_id, secret = os.environ.get("WECHAT_APP_ID"), os.environ.get("WECHAT_APP_SECRET")
-    if app_id and secret:
-        return Credentials(app_id, secret)
-    path = Path(settings_file).expanduser() if settings_file else config_dir() / "credentials.toml"
-    if not path.is_file():
-        raise PublishError(
-            "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET",
-            f"or write app_id and app_secret in {path} (outside your repository, mode 600)",
-        )
-    repo = next(
-        (
-            p
-            for p in (article_dir.resolve(), *article_dir.resolve().parents)
-            if (p / ".git").exists()
-        ),
-        None,
-    )
-    if repo is not None and repo in path.resolve().parents:
-        raise PublishError(
-            f"the credentials file {path} is inside the repository {repo}",
-            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Credentials(str(data["app_id"]), str(data["app_secret"]))
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        raise PublishError(
-            f"{path} has no app_id and app_secret", 'write app_id = "..." and app_secret = "..."'
-        ) from None
 
 
 # not prose: what a digest made of the article's first words must skip
