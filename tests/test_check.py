@@ -150,6 +150,7 @@ DOCUMENTED = (
     "formulas: pastes with hundreds",  # W22
     "the HTML is",  # W22: formula-heavy articles exceed 1 MB of SVG
     "Chinese inside a formula group",  # W5: hello-algo annotates aligned derivations in Chinese
+    "template tag `{{ }}` is printed as text",  # M2: LeetCode-Go's Hugo shortcode {{< katex >}}
 )
 
 

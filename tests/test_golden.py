@@ -74,5 +74,13 @@ def test_there_are_samples_for_every_feature() -> None:
         "![",
         "](https://",
         "  - ",
+        "::: tip",  # the dialects of writers' editors (articles/dialects.md)
+        '!!! note "',
+        '??? question "',
+        '=== "',
+        "[TOC]",
+        "==高亮==",
+        "]{pīn・yīn}",
+        "```python,ignore",
     ):
         assert construct in text, construct

@@ -17,14 +17,18 @@ from wxformat import cache
 from wxformat.inline import _CSS_FORMAT, keepable_rules, prepared_css
 from wxformat.wechat.code import _HIGHLIGHTER, block_colors
 
-PROBE = """
+# what only an option or another command needs: never on the cold convert path
+OPTIONAL = ["pangu", "mcp", "playwright", "httpx"]
+PROBE = (
+    f"OPTIONAL = {OPTIONAL!r}\n"
+    + """
 import json, sys
 sys.argv = ["wxformat", *sys.argv[1:]]
 from wxformat.cli import cli, deferred
 try:
     cli.main(standalone_mode=False)
 finally:
-    names = [*deferred.DEFERRED, "pygments.lexer", "tinycss2", "premailer", "cssutils"]
+    names = [*deferred.DEFERRED, "pygments.lexer", "tinycss2", "premailer", "cssutils", *OPTIONAL]
     # a stand-in, or never imported (chardet need not be installed), is "not loaded"
     loaded = {
         name: "loaded" if type(sys.modules.get(name)).__name__ == "module" else "not loaded"
@@ -32,6 +36,7 @@ finally:
     }
     print(json.dumps(loaded), file=sys.stderr)
 """
+)
 
 
 def probe(*args: str, cache: Path) -> dict[str, str]:
@@ -49,7 +54,7 @@ def test_cold_convert_leaves_the_deferred_modules_unloaded(tmp_path: Path) -> No
     first = probe("convert", str(article), "-o", str(out), cache=tmp_path / "cache")
     # the first run draws the formula (ziamath reads its version with importlib.metadata),
     # highlights the code and prepares the theme; none of it needs these
-    for name in ("soupsieve", "chardet", "urllib.request", "requests"):
+    for name in ("soupsieve", "chardet", "urllib.request", "requests", *OPTIONAL):
         assert first[name] == "not loaded", (name, first)
     assert first["pygments.lexer"] == "loaded" and first["tinycss2"] == "loaded"
     assert first["premailer"] == "loaded"  # premailer inlines the theme

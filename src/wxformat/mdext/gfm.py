@@ -17,11 +17,17 @@ from dataclasses import dataclass
 
 from markdown import Extension, Markdown
 from markdown.blockprocessors import HashHeaderProcessor
-from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.inlinepatterns import (
+    HTML_RE,
+    HtmlInlineProcessor,
+    InlineProcessor,
+    SimpleTagInlineProcessor,
+)
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from wxformat.mdext.containers import split_containers
 from wxformat.mdext.source import INDENTED, TEXT, Segment, fence_closes, segments
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ ]+|$)(?P<rest>.*)$")
@@ -140,6 +146,21 @@ _ONE_MARKER = r"(?:[-+*]|\d{1,9}[.)])[ ]+"
 _INLINE_MARKERS = re.compile(rf"^(\s*(?:{_ONE_MARKER}){{{MAX_INLINE_MARKERS}}})(?:{_ONE_MARKER})+")
 
 
+_FENCE_INFO = re.compile(r"^(?P<open>(?:[ ]*>)*[ ]*(?:`{3,}|~{3,}))[ \t]*(?P<info>[^{\s].*)$")
+_LANGUAGE = re.compile(r"[\w#.+-]+")
+
+
+def _fence_language_only(line: str) -> str:
+    """A fence's opening line with its info string cut to the language, as GitHub reads it:
+    ```` ```python 3 ````, ```` ```js title="app.js" ````, ```` ```python,ignore ```` are
+    Python and JavaScript code (SuperFences would take them for a paragraph)."""
+    m = _FENCE_INFO.match(line)
+    if m is None:
+        return line
+    language = _LANGUAGE.match(m.group("info"))
+    return m.group("open") + (language.group(0).strip(".") if language else "")
+
+
 class BoundsPreprocessor(Preprocessor):
     """Keep hostile input parseable: cap quote and list nesting that no article needs (and
     that would exhaust Python's recursion), and close a fence left open at the end, which
@@ -149,7 +170,8 @@ class BoundsPreprocessor(Preprocessor):
         out = []
         for seg in segments(lines):
             if seg.fenced:
-                out.extend(seg.lines)
+                out.append(_fence_language_only(seg.lines[0]))
+                out.extend(seg.lines[1:])
                 opening = re.match(r"^\s*(?:>\s?)*\s*(`{3,}|~{3,})", seg.lines[0])
                 if opening and (
                     len(seg.lines) == 1 or not fence_closes(seg.lines[-1], opening.group(1))
@@ -427,9 +449,28 @@ class _ListState:
 
 
 class ListNormalizer(Preprocessor):
-    """Re-indent nested lists to 4 spaces and separate lists and tables from paragraphs."""
+    """Re-indent nested lists to 4 spaces and separate lists and tables from paragraphs.
+    A box's content (`:::`, `!!!`, `???`, `===`) is a document of its own, read the same way
+    and indented under its opening line (mdext.containers)."""
 
-    def run(self, lines: list[str]) -> list[str]:
+    def run(self, lines: list[str], depth: int = 0) -> list[str]:
+        pieces = split_containers(lines, depth)
+        if len(pieces) == 1 and pieces[0].opener is None:
+            return self._normalize(lines)
+        out: list[str] = []
+        for piece in pieces:
+            if piece.opener is None:
+                out.extend(self._normalize(piece.lines))
+                continue
+            if out and out[-1].strip():
+                out.append("")
+            out.append(piece.opener)
+            inner = self.run(piece.lines, depth + 1)
+            out.extend("    " + line if line.strip() else "" for line in inner)
+            out.append("")
+        return out
+
+    def _normalize(self, lines: list[str]) -> list[str]:
         state = _ListState(self.md.htmlStash.store, self.run)
         for seg in _quoted_fences_as_text(lines):
             if seg.kind == INDENTED and not state.stack:
@@ -468,6 +509,54 @@ _HTML_KINDS: list[tuple[re.Pattern[str], re.Pattern[str] | None, bool]] = [
 ]
 
 
+# GFM's tag filter: the elements whose content an HTML parser reads as raw text, so that an
+# unclosed one swallows the rest of the page (plus noscript, which does the same in browsers)
+_RAW_TEXT_TAGS = "title|textarea|style|xmp|iframe|noembed|noframes|script|plaintext|noscript"
+_RAW_TEXT_TAG = re.compile(rf"<(/?)({_RAW_TEXT_TAGS})(?=[\s/>]|$)", re.I)
+
+
+def tag_filter(raw: str) -> str:
+    """Raw HTML with GFM's tag filter applied to every raw-text tag that is not closed
+    within it: `用 <script> 标签` shows the tag as text instead of hiding all that follows.
+    A whole element (`<style>…</style>`) is left for the sanitiser, which drops what
+    WeChat drops (W1, W2)."""
+    if "<" not in raw:
+        return raw
+    out: list[str] = []
+    pos = 0
+    lower = raw.lower()
+    for m in _RAW_TEXT_TAG.finditer(raw):
+        if m.start() < pos:
+            continue  # inside a whole element kept above
+        closing = -1 if m.group(1) else lower.find(f"</{m.group(2).lower()}", m.end())
+        if closing >= 0 and m.group(2).lower() != "plaintext":
+            out.append(raw[pos:closing])
+            pos = closing
+            end = raw.find(">", closing)
+            out.append(raw[pos : end + 1 if end >= 0 else len(raw)])
+            pos = end + 1 if end >= 0 else len(raw)
+            continue
+        out.append(raw[pos : m.start()] + "&lt;")
+        pos = m.start() + 1
+    out.append(raw[pos:])
+    return "".join(out)
+
+
+def _last_line_with(lines: list[str], end: re.Pattern[str]) -> int:
+    """The index of the last line holding end, or -1."""
+    return next((i for i in range(len(lines) - 1, -1, -1) if end.search(lines[i])), -1)
+
+
+class TagFilterHtmlProcessor(HtmlInlineProcessor):
+    """Inline raw HTML, stashed with GFM's tag filter applied (see tag_filter)."""
+
+    def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        raw = self.backslash_unescape(self.unescape(m.group(1)))
+        return self.md.htmlStash.store(tag_filter(raw)), m.start(0), m.end(0)
+
+
 class HtmlBlockPreprocessor(Preprocessor):
     """CommonMark HTML blocks: stash raw HTML as GitHub does, so Markdown after it still renders.
 
@@ -478,6 +567,7 @@ class HtmlBlockPreprocessor(Preprocessor):
         out: list[str] = []
         i = 0
         prev_para = False
+        last_raw_end: int | None = None  # the last line that can close a <script> or <style>
         while i < len(lines):
             line = lines[i]
             kind = next(
@@ -489,6 +579,21 @@ class HtmlBlockPreprocessor(Preprocessor):
                 i += 1
                 continue
             start, end, _ = kind
+            if kind is _HTML_KINDS[0] and end is not None:
+                if last_raw_end is None:
+                    last_raw_end = _last_line_with(lines, end)
+                m = start.match(line)
+                closes_here = m is not None and bool(end.search(line, m.end()))
+                closes = closes_here or last_raw_end > i
+            else:
+                closes = True
+            if not closes:
+                # an unclosed <script> or <style> is a tag named in prose (GitHub would read
+                # the rest of the article as raw HTML): the line stays text, its tag escaped
+                out.append(line)
+                prev_para = True
+                i += 1
+                continue
             block = [line]
             if end is not None:
                 # kinds 1-5 end at a line holding their end marker (after the start, on line one)
@@ -507,17 +612,19 @@ class HtmlBlockPreprocessor(Preprocessor):
             if kind is _HTML_KINDS[1]:
                 out.append("")  # comments are the writer's notes, not the reader's
             else:
-                out.extend(["", self.md.htmlStash.store(raw), ""])
+                out.extend(["", self.md.htmlStash.store(tag_filter(raw)), ""])
             prev_para = False
         return out
 
 
 class GfmHeadingProcessor(HashHeaderProcessor):
-    """ATX headings as in GFM: a space after the #s, and closing #s only after a space (`## C#`)."""
+    """ATX headings as in GFM: a space after the #s, and closing #s only after a space (`## C#`).
+    A heading id or class that Typora, pandoc and kramdown read (`{#id}`, `{.unnumbered}`,
+    `{-}`) is left out: WeChat keeps no id (W6), and the reader should not see it."""
 
     RE = re.compile(
         r"(?:^|\n)[ ]{0,3}(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>[^\n]*?)"
-        r"(?:(?<=[ \t])#+)?[ \t]*(?:\n|$)"
+        r"(?:(?<=[ \t])#+)?(?:[ \t]+\{:?[ \t]*(?:[#.][\w-]+[ \t]*|-[ \t]*)+\})?[ \t]*(?:\n|$)"
     )
 
 
@@ -551,6 +658,7 @@ class GfmExtension(Extension):
         md.preprocessors.deregister("html_block")
         md.preprocessors.register(HtmlBlockPreprocessor(md), "wx_html_block", 20)
         md.parser.blockprocessors.register(GfmHeadingProcessor(md.parser), "hashheader", 70)
+        md.inlinePatterns.register(TagFilterHtmlProcessor(HTML_RE, md), "html", 90)
         md.treeprocessors.register(TablePipeProcessor(md), "wx_table_pipes", 19)
         md.inlinePatterns.register(HardBreakProcessor(r"\\\n", md), "wx_hard_break", 185)
         # GFM strikethrough, with two tildes or one (pymdownx.tilde does this too, but builds
