@@ -9,6 +9,7 @@ notice, located by element, plus the size, image and dark-mode checks.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -101,9 +102,13 @@ def check_article(path: Path, options: Options) -> Report:
 
 
 def check_html(path: Path, encoding: str | None = None) -> Report:
-    if not path.exists():
-        raise InputError(f"{path} does not exist", "check the path")
-    html = decode(path.read_bytes(), encoding, str(path))
+    try:
+        if not path.exists():
+            raise InputError(f"{path} does not exist", "check the path")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    html = decode(data, encoding, str(path))
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body or soup
     fragment = body.decode_contents() if isinstance(body, Tag) else str(body)
@@ -123,7 +128,7 @@ def check_html(path: Path, encoding: str | None = None) -> Report:
 def check_file(path: Path, options: Options) -> Report:
     if path.suffix.lower() in HTML_SUFFIXES:
         return check_html(path, options.encoding)
-    if path.suffix.lower() not in MARKDOWN_SUFFIXES and path.is_file():
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES and os.path.isfile(path):
         raise InputError(
             f"{path} is neither Markdown nor HTML",
             f"give a {', '.join(MARKDOWN_SUFFIXES[:2])} article or an .html file",

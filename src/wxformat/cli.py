@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from wxformat import __version__, deferred
-from wxformat.errors import OutputError, WxformatError
+from wxformat.errors import OutputError, UncheckableError, WxformatError
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
@@ -164,7 +164,7 @@ def convert(
     **flags: Any,
 ) -> None:
     """Convert ARTICLE (Markdown), or every article in a folder, to WeChat-ready HTML."""
-    if article.is_dir():
+    if os.path.isdir(article):
         convert_folder_command(article, output, changed, jobs, **flags)
         return
     if output is not None and same_file(article, output):
@@ -366,8 +366,9 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
     try:
         report = check_file(target, Options.from_flags(**flags))
     except WxformatError as exc:
-        exc.exit_code = 2
-        raise
+        raise UncheckableError(exc.message, exc.hint) from None
+    except OSError as exc:
+        raise UncheckableError(f"cannot check {target}: {exc.strerror}", "check the path") from None
     click.echo(report.json() if fmt == "json" else report.text())
     sys.exit(0 if report.clean else 1)
 
@@ -445,3 +446,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # a file system refusal no stage foresaw: still one line, no trace
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where} (hint: check the path)", err=True)
+        sys.exit(1)

@@ -35,3 +35,9 @@ class ThemeError(WxformatError):
 
 class OutputError(WxformatError):
     """The output cannot be written where asked."""
+
+
+class UncheckableError(WxformatError):
+    """`check` could not read what it was given: exit status 2, apart from 1 (problems found)."""
+
+    exit_code = 2

@@ -4,6 +4,7 @@ found by name among the built-in themes or given as a path, optionally `extends`
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -66,15 +67,17 @@ def _read_meta(folder: Path) -> dict[str, Any]:
 
 def _find(name_or_path: str, search: tuple[Path, ...]) -> Path:
     candidate = Path(name_or_path).expanduser()
-    if (candidate / META_FILE).is_file():
+    # os.path.isfile: a name over 255 bytes is an unknown theme, not an OSError
+    if os.path.isfile(candidate / META_FILE):
         return candidate.resolve()
     for root in (*search, builtin_dir()):
         folder = root / name_or_path
-        if (folder / META_FILE).is_file():
+        if os.path.isfile(folder / META_FILE):
             return folder.resolve()
     available = ", ".join(builtin_names()) or "none installed"
+    shown = name_or_path if len(name_or_path) <= 80 else name_or_path[:60] + "..."
     raise ThemeError(
-        f"unknown theme {name_or_path!r}",
+        f"unknown theme {shown!r}",
         f"available themes: {available}; or give a folder with theme.toml and style.css",
     )
 

@@ -60,7 +60,11 @@ def _embed(img: Tag, ctx: Context) -> bool:
     if path is None:
         return bool(src) and not src.lower().startswith("javascript:")
     limit = ctx.image_embed_limit_kb * 1024
-    if not path.is_file():
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:  # a name over 255 bytes, a loop of links: as good as not found
+        size = -1
+    if size < 0:
         ctx.warn(
             "W19",
             f"image {src} was not found next to the article: WeChat cannot fetch it",
@@ -68,7 +72,6 @@ def _embed(img: Tag, ctx: Context) -> bool:
             "check the path, or put the image online (https://...)",
         )
         return False
-    size = path.stat().st_size
     if size > limit:
         ctx.warn(
             "W19",
@@ -88,7 +91,17 @@ def _embed(img: Tag, ctx: Context) -> bool:
             "use PNG, JPEG or GIF",
         )
         return False
-    img["src"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        ctx.warn(
+            "W19",
+            f"image {src} cannot be read ({exc.strerror}): WeChat cannot fetch it",
+            ctx.line_of(src),
+            "check the file's permissions",
+        )
+        return False
+    img["src"] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return True
 
 
