@@ -185,7 +185,7 @@ def convert(
 def convert_folder_command(
     folder: Path, output: Path | None, changed: bool, jobs: int | None, **flags: Any
 ) -> None:
-    from wxformat.batch import convert_folder, find_articles
+    from wxformat.batch import BATCH_SUFFIXES, convert_folder, output_for, plan
     from wxformat.runner import Options
 
     if output is None:
@@ -194,11 +194,33 @@ def convert_folder_command(
         )
     if output.exists() and not output.is_dir():
         raise OutputError(f"-o {output} is a file", "give a folder for the converted articles")
-    total = len(find_articles(folder, output))
-    if total == 0:
+    if same_file(folder, output):
         raise OutputError(
-            f"no Markdown articles under {folder}", "articles end in .md or .markdown"
+            f"-o {output} is the folder of the articles",
+            f"write the HTML to a folder of its own, e.g. -o {folder / 'out'}",
         )
+    planned = plan(folder, output)
+    if not planned:
+        inside = any(p.suffix.lower() in BATCH_SUFFIXES for p in output.rglob("*"))
+        raise OutputError(
+            f"no Markdown articles under {folder}"
+            + (f" outside -o {output}, which holds the only ones" if inside else ""),
+            "give -o a folder of its own" if inside else "articles end in .md or .markdown",
+        )
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create folder {output}: {exc.strerror}", "choose another -o folder"
+        ) from None
+    for source, target in planned:
+        usual = output_for(source, folder, output)
+        if target != usual:
+            click.echo(
+                f"note: {source} is written to {target}, as another article would be {usual.name}",
+                err=True,
+            )
+    total = len(planned)
     with click.progressbar(length=total, label="converting", file=sys.stderr, show_pos=True) as bar:
         outcomes = convert_folder(
             folder,
