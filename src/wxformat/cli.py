@@ -406,12 +406,25 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
 @click.option(
     "--fans-only-comments/--anyone-comments", default=None, help="Only followers may comment."
 )
+@click.option(
+    "--allow-private-images",
+    is_flag=True,
+    help="Also fetch image URLs on loopback, link-local or private addresses.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Give up after this long in all (default 600; one request: 60).",
+)
 @article_options
 def publish(
     article: Path,
     dry_run: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
+    allow_private_images: bool,
+    timeout: float | None,
     **flags: Any,
 ) -> None:
     """Publish ARTICLE as a draft in the Official Account (images uploaded)."""
@@ -426,6 +439,8 @@ def publish(
         dry_run=dry_run,
         comments=comments,
         fans_only=fans_only_comments,
+        allow_private_images=allow_private_images,
+        timeout=timeout,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
     if dry_run:

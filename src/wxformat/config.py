@@ -93,6 +93,8 @@ _PUBLISH_KEYS: dict[str, type | tuple[type, ...]] = {
     "author": str,
     "open_comments": bool,
     "fans_only_comments": bool,
+    "timeout": (int, float),  # seconds for a whole publish run
+    "request_timeout": (int, float),  # seconds for one request to WeChat or an image host
 }
 _FOOTER_KEYS: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,

@@ -5,8 +5,10 @@ last, so a failure leaves no half-made draft behind."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,16 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import read_article
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
-from wxformat.publish.images import ImageData, for_upload, load_image
+from wxformat.publish.api import (
+    DEFAULT_API_BASE,
+    REQUEST_TIMEOUT,
+    RUN_TIMEOUT,
+    Credentials,
+    PublishError,
+    WeChatClient,
+    redact,
+)
+from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import Options, settings_for
 
@@ -72,6 +82,12 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
             f"the credentials file {path} is inside the repository {repo}",
             "move it out (e.g. ~/.config/wxformat/credentials.toml) so it is never committed",
         )
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if os.name == "posix" and mode & 0o077:  # as ssh does with a private key
+        raise PublishError(
+            f"the credentials file {path} can be read by other users (mode {mode:o})",
+            f"make it yours alone: chmod 600 {path}",
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return Credentials(str(data["app_id"]), str(data["app_secret"]))
@@ -79,6 +95,11 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
         raise PublishError(
             f"{path} has no app_id and app_secret", 'write app_id = "..." and app_secret = "..."'
         ) from None
+
+
+def _seconds(value: Any, default: float) -> float:
+    """A timeout from [publish] in wxformat.toml (validated there as a number)."""
+    return float(value) if isinstance(value, (int, float)) and value > 0 else default
 
 
 def _digest_of(text: str) -> str:
@@ -106,6 +127,8 @@ def publish(
     comments: bool | None = None,
     fans_only: bool | None = None,
     client: WeChatClient | None = None,
+    allow_private_images: bool = False,
+    timeout: float | None = None,
 ) -> Plan:
     article = read_article(path, options.encoding)
     settings = settings_for(article, options)
@@ -123,11 +146,21 @@ def publish(
         credentials = load_credentials(
             str(settings.publish.get("credentials") or ""), article.base_dir
         )
-        client = WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
+        client = WeChatClient(
+            credentials,
+            api_base,
+            cache_dir=user_cache_dir(),
+            request_timeout=_seconds(settings.publish.get("request_timeout"), REQUEST_TIMEOUT),
+            run_timeout=timeout or _seconds(settings.publish.get("timeout"), RUN_TIMEOUT),
+        )
     owner = client.credentials.app_id if client else "dry-run"
     store = UploadStore(user_cache_dir() / f"uploads-{owner}.json" if client else None)
     plan = Plan()
-    http = client.http if client else None
+    fetch = (
+        None
+        if client is None
+        else partial(download, client=client, allow_private=allow_private_images)
+    )
 
     def upload(image: ImageData, label: str) -> str:
         kind = "gif" if image.kind == "gif" else "body"
@@ -152,17 +185,17 @@ def publish(
     first_image: ImageData | None = None
     for number, img in enumerate(soup.find_all("img"), 1):
         src = str(img.get("src") or "")
-        label = f"image {number}" + ("" if src.startswith("data:") else f" ({src[:60]})")
+        label = f"image {number}" + ("" if src.startswith("data:") else f" ({redact(src)[:60]})")
         if src.startswith(("http://", "https://")) and client is None:
             plan.uploaded.append(label)
-            img["src"] = f"(would download and upload {src})"
+            img["src"] = f"(would download and upload {redact(src)})"
             continue
-        image = load_image(src, article.base_dir, http)
+        image = load_image(src, article.base_dir, fetch)
         first_image = first_image or image
         img["src"] = upload(image, label)
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
-        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
+        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, fetch)
     else:
         cover = first_image
     if cover is None:
