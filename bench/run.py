@@ -108,7 +108,7 @@ def shape_times() -> dict[str, float]:
     return times
 
 
-def hostile_times(cli: list[str]) -> dict[str, float]:
+def hostile_times(cli: list[str], heavy: bool = True) -> dict[str, float]:
     """Each hostile input of tests/test_hostile.py (issue #14), as a whole `convert` (the
     first conversion: a formula drawn once is cached, as after any earlier run)."""
     sys.path.insert(0, str(ROOT))
@@ -116,7 +116,8 @@ def hostile_times(cli: list[str]) -> dict[str, float]:
 
     folder = Path(tempfile.mkdtemp(prefix="wxformat-bench-hostile-"))
     times = {}
-    for number, (name, text) in enumerate({**SLOW_ONCE, **EARLIER, **MATH_HEAVY}.items()):
+    cases = {**SLOW_ONCE, **EARLIER, **(MATH_HEAVY if heavy else {})}
+    for number, (name, text) in enumerate(cases.items()):
         source = folder / f"{number}.md"
         source.write_text(text, encoding="utf-8")
         times[f"hostile: {name}"] = run([*cli, "convert", str(source), "-o", str(folder / "out")])
@@ -167,7 +168,7 @@ def main() -> int:
     compileall.compile_dir(Path(wxformat.__file__).parent, quiet=1)
     cli = [sys.executable, "-m", "wxformat"]
     out = Path(tempfile.mkdtemp()) / "out.html"
-    results: dict[str, float] = hostile_times(cli)
+    results: dict[str, float] = hostile_times(cli, heavy=not args.quick)
     if args.hostile:
         return report(results, {}, args)
     results["cold convert, smallest (4 KB)"] = median_of(
