@@ -126,8 +126,7 @@ def hostile_times(cli: list[str], heavy: bool = True) -> dict[str, float]:
 
 def stage_times(path: Path, reps: int) -> dict[str, float]:
     from wxformat.article import read_article
-    from wxformat.config import load_settings
-    from wxformat.pipeline import convert
+    from wxformat.runner import convert_article
 
     totals: dict[str, list[float]] = {}
     for _ in range(reps + 1):
@@ -135,7 +134,7 @@ def stage_times(path: Path, reps: int) -> dict[str, float]:
         start = time.perf_counter()
         article = read_article(path)
         timings["read"] = time.perf_counter() - start
-        convert(article, load_settings(None, article.base_dir), timings)
+        convert_article(article, None, timings)
         for stage, seconds in timings.items():
             totals.setdefault(stage, []).append(seconds)
     return {stage: statistics.median(values[1:]) for stage, values in totals.items()}

@@ -16,21 +16,52 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import parse_article
 from wxformat.cli import main
-from wxformat.config import Settings
+from wxformat.options import ConvertOptions
 from wxformat.pipeline import Result, convert
+from wxformat.runner import DiskFiles
+from wxformat.themes import load_theme
 
 # the tests never read or write the user's cache: one of their own per session
 os.environ.setdefault("WXFORMAT_CACHE_DIR", tempfile.mkdtemp(prefix="wxformat-test-cache-"))
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "articles"
-SHARED = ROOT.parent / "shared"
+# the project's shared folder (real articles in corpus/, checkers in tools/), next to the
+# checkout as ../shared; WXFORMAT_SHARED points at a copy elsewhere
+SHARED = Path(os.environ.get("WXFORMAT_SHARED") or ROOT.parent / "shared")
 
 
-def convert_text(text: str, base_dir: Path | None = None, **settings: Any) -> Result:
-    """Convert Markdown text with default settings (no footer unless given)."""
+def needs_shared(relative: str, check: str) -> pytest.MarkDecorator:
+    """Skip a test when shared/<relative> is missing, saying what is missing and how to get
+    the same check."""
+    path = SHARED / relative
+    return pytest.mark.skipif(
+        not path.exists(),
+        reason=f"{check} needs {path}, which is not there: put a copy of the project's shared "
+        "folder next to this checkout (as ../shared) or set WXFORMAT_SHARED to it, then run "
+        "this test again",
+    )
+
+
+def convert_text(
+    text: str, base_dir: Path | None = None, theme: str = "default", **options: Any
+) -> Result:
+    """Convert Markdown text with a theme's defaults (no footer), some of them changed by
+    options (ConvertOptions' fields; `variables` adds to the theme's). Local images are read
+    from base_dir."""
     path = (base_dir or Path.cwd()) / "article.md"
-    return convert(parse_article(text, path), Settings(base_dir=path.parent).override(**settings))
+    loaded = load_theme(theme)
+    variables = {**loaded.variables, **options.pop("variables", {})}
+    resolved = ConvertOptions(
+        **{
+            "theme": loaded,
+            "code_theme": loaded.code_theme,
+            "mac_window": loaded.mac_window,
+            "variables": variables,
+            **options,
+        }
+    )
+    return convert(parse_article(text, path), resolved, files=DiskFiles())
 
 
 def soup_of(text: str, **settings: Any) -> BeautifulSoup:

@@ -10,14 +10,14 @@ import sys
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import SHARED, needs_shared
 
 CHECKER = SHARED / "tools" / "md_fidelity.py"
 CORPUS = SHARED / "corpus"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CHECKER.exists(), reason="needs ../shared (present in CI and sessions)")
+@needs_shared("tools/md_fidelity.py", "the fidelity check on real articles")
 def test_corpus_fidelity() -> None:
     run = subprocess.run(
         [

@@ -13,8 +13,7 @@ import pytest
 
 from tests.conftest import ARTICLES
 from wxformat.article import read_article
-from wxformat.config import load_settings
-from wxformat.pipeline import convert
+from wxformat.runner import convert_article
 
 GOLDEN = Path(__file__).parent / "golden"
 SAMPLES = sorted(ARTICLES.glob("*.md"))
@@ -28,7 +27,7 @@ def readable(html: str) -> list[str]:
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
 def test_sample_article_matches_golden(sample: Path) -> None:
     article = read_article(sample)
-    fragment = convert(article, load_settings(None, article.base_dir)).fragment
+    fragment = convert_article(article).fragment
     golden = GOLDEN / f"{sample.stem}.html"
     if os.environ.get("WXFORMAT_UPDATE_GOLDEN") or not golden.exists():
         golden.write_text(fragment + "\n", encoding="utf-8")

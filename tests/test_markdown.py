@@ -434,3 +434,13 @@ def test_chinese_nested_in_a_formula_shows_the_source_with_a_warning() -> None:
         "\\frac{收益}{成本}"
         in BeautifulSoup(result.fragment, "html.parser").find("code").get_text()
     )
+
+
+def test_dollars_in_indented_code_are_code() -> None:
+    # an indented code block is code to its last line: a `$$` line neither ends it nor
+    # turns into a formula (GitHub and every CommonMark tool read it so)
+    soup = html_of("text\n\n    total = 0\n    $$\n    x^2\n    $$\n    print(total)\n\nafter")
+    assert soup.find(class_="wx-math-display") is None
+    blocks = soup.find_all("pre")
+    assert len(blocks) == 1
+    assert blocks[0].get_text() == "total = 0\n$$\nx^2\n$$\nprint(total)"

@@ -110,9 +110,8 @@ def test_publish_uploads_images_rewrites_urls_and_creates_the_draft(
     assert len(srcs) == 7 and all(s.startswith("http://mmbiz.qpic.cn/fake/") for s in srcs)
     assert "data:" not in draft["content"] and "127.0.0.1" not in draft["content"]
     assert draft["title"] == "发布测试：中文标题" and draft["author"] == "小明"
-    # no digest in the front matter: the first 54 characters of the article's text
-    text = " ".join(BeautifulSoup(draft["content"], "html.parser").get_text(" ").split())
-    assert draft["digest"] == text[:54] and draft["digest"].startswith("发布测试 正文第一段")
+    # no digest in the front matter: the article's first words of prose, no heading, no alt
+    assert draft["digest"] == "正文第一段，介绍这篇文章。 再次引用："
     assert draft["content_source_url"] == "https://example.com/orig"
     assert fake.materials[draft["thumb_media_id"]] == (article.parent / "cover.jpg").read_bytes()
     assert draft["need_open_comment"] == 1 and draft["only_fans_can_comment"] == 0
@@ -200,19 +199,79 @@ def test_draft_api_error_is_explained(
     assert run.code == 1 and "too large" in run.err and "45002" in run.err
 
 
-def test_dry_run_sends_nothing_and_prints_the_draft(
+def test_dry_run_sends_nothing_and_prints_a_short_plan(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     run = cli("publish", str(article), "--allow-private-images", "--dry-run")
+    assert run.code == 0, run.err
+    assert sum(server.fake.calls.values()) == 0
+    assert len(run.out) < 2000, run.out  # a plan to read, not 60 KB of JSON
+    lines = run.out.splitlines()
+    assert lines[0] == "plan: add a new draft"
+    assert "  title:    发布测试：中文标题" in lines and "  author:   小明" in lines
+    assert "  digest:   正文第一段，介绍这篇文章。 再次引用：" in lines
+    assert "  cover:    cover.jpg (to upload as permanent material)" in lines
+    assert "  images:   7 to upload, 0 already on WeChat" in lines
+    assert "would upload image 2 “照片”" in run.out  # embedded images named by their alt
+    assert "characters" in run.out and "KB" in run.out and "<section" not in run.out
+    assert "dry run: nothing was sent" in run.err
+    no_secret(run)
+
+
+def test_dry_run_json_prints_the_full_payload(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    run = cli("publish", str(article), "--dry-run", "--json")
     assert run.code == 0, run.err
     assert sum(server.fake.calls.values()) == 0
     draft = json.loads(run.out)
     assert (
         draft["title"] == "发布测试：中文标题"
         and "would upload the cover" in draft["thumb_media_id"]
+        and draft["content"].startswith("<section")
     )
-    assert "dry run: nothing was sent" in run.err
-    no_secret(run)
+
+
+def test_the_digest_is_prose_only_or_the_front_matter_description(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text.replace(
+            "正文第一段，介绍这篇文章。", "```\ncode\n```\n\n| a |\n|---|\n| b |\n\n正文。"
+        ),
+        encoding="utf-8",
+    )
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    assert draft["digest"] == "正文。 再次引用："  # no heading, code, table or alt text
+    article.write_text(
+        text.replace("author: 小明", "author: 小明\ndescription: 一篇关于发布的文章"),
+        encoding="utf-8",
+    )
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    assert draft["digest"] == "一篇关于发布的文章"
+
+
+def test_an_opening_heading_equal_to_the_title_is_left_out(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("# 发布测试\n", "# 发布测试：中文标题\n"), encoding="utf-8")
+    run = cli("publish", str(article), "--allow-private-images")
+    assert run.code == 0, run.err
+    content = BeautifulSoup(server.fake.drafts[0]["content"], "html.parser")
+    assert content.find("h1") is None and "正文第一段" in content.get_text()
+    kept = cli("publish", str(article), "--dry-run", "--json", "--keep-title-heading")
+    heading = BeautifulSoup(json.loads(kept.out)["content"], "html.parser").find("h1")
+    assert heading is not None and heading.get_text() == "发布测试：中文标题"
+    # a heading that differs from the title is the writer's own: it stays
+    article.write_text(text, encoding="utf-8")
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    assert BeautifulSoup(draft["content"], "html.parser").find("h1").get_text() == "发布测试"
+    # with no title in the front matter the heading is the title: shown once, above
+    article.write_text(text.replace("title: 发布测试：中文标题\n", ""), encoding="utf-8")
+    plan = cli("publish", str(article), "--dry-run")
+    assert "  title:    发布测试" in plan.out.splitlines() and "left out" in plan.out
 
 
 def test_too_long_title_is_refused_before_any_call(

@@ -78,7 +78,9 @@ import soupsieve.css_parser
 assert type(sys.modules["soupsieve"]).__name__ == "module"
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip() == "ok", done.stderr
 
 
@@ -96,8 +98,9 @@ def test_cached_theme_rules_and_code_give_the_same_article(tmp_path: Path) -> No
 
 def test_a_corrupt_cached_theme_is_parsed_again() -> None:
     css = "p { color: red } .wx-note > p { margin: 0 }"
-    cache.put(cache.key(_RULES_FORMAT, css), '[["p", 1]]')  # not what we write
-    assert _rules(css) == parse_rules(css)
-    assert [rule.selector for rule in _rules(css)] == ["p", ".wx-note > p"]
-    cache.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
-    assert block_colors("github") == ("#f8f8f8", "#24292e")
+    store = cache.MemoryCache()
+    store.put(cache.key(_RULES_FORMAT, css), '[["p", 1]]')  # not what we write
+    assert _rules(css, store) == parse_rules(css)
+    assert [rule.selector for rule in _rules(css, store)] == ["p", ".wx-note > p"]
+    store.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
+    assert block_colors("github", store) == ("#f8f8f8", "#24292e")

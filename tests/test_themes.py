@@ -10,8 +10,7 @@ import pytest
 from tests.conftest import ARTICLES, CliRun
 from tests.wechat_checks import low_contrast_text, wechat_problems
 from wxformat.article import read_article
-from wxformat.config import load_settings
-from wxformat.pipeline import convert
+from wxformat.runner import Options, convert_article
 from wxformat.themes import builtin_names, load_theme
 from wxformat.themes_cli import SAMPLE
 
@@ -41,8 +40,7 @@ def test_themes_are_distinct_not_recolours() -> None:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.parent.name + "/" + p.stem)
 def test_theme_renders_sample_within_wechat_rules_and_legibly(theme: str, sample: Path) -> None:
     article = read_article(sample)
-    settings = load_settings(None, article.base_dir).override(theme=theme)
-    fragment = convert(article, settings).fragment
+    fragment = convert_article(article, Options(theme=theme)).fragment
     assert wechat_problems(fragment) == []
     assert low_contrast_text(fragment) == []
 

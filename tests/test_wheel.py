@@ -31,6 +31,7 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(dist.glob("wxformat-*.whl"))
@@ -44,6 +45,7 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
         text=True,
+        timeout=60,
     ).stdout.strip()
     outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (Path(own_site) / "outer-site-packages.pth").write_text("\n".join(sorted(outer)) + "\n")
@@ -51,6 +53,7 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert install.returncode == 0, install.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
@@ -64,6 +67,7 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        timeout=60,
         cwd=elsewhere,
     )
     module_file, themes_dir = where.stdout.split()
@@ -76,6 +80,7 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
         [str(env_dir / "bin" / "wxformat"), "convert", "post.md", "-o", "post.html"],
         capture_output=True,
         text=True,
+        timeout=120,
         cwd=elsewhere,
     )
     assert run.returncode == 0, run.stderr

@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 from bs4.element import Tag
@@ -19,11 +20,10 @@ from bs4.element import Tag
 from wxformat.article import MARKDOWN_SUFFIXES, decode, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
-from wxformat.pipeline import convert
-from wxformat.runner import Options, settings_for
+from wxformat.runner import Options, convert_article
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.context import Context
-from wxformat.wechat.paste_filter import paste_filter
+from wxformat.wechat.paste_filter import Change, paste_filter
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -83,7 +83,7 @@ def _from_diagnostic(d: Diagnostic) -> Problem:
 
 def check_article(path: Path, options: Options) -> Report:
     article = read_article(path, options.encoding)
-    result = convert(article, settings_for(article, options))
+    result = convert_article(article, options)
     problems = [_from_diagnostic(w) for w in result.warnings]
     ctx = Context(base_dir=article.base_dir, source=article.body, first_line=article.body_line)
     _, changes = paste_filter(result.fragment)
@@ -112,8 +112,13 @@ def check_html(path: Path, encoding: str | None = None) -> Report:
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body or soup
     fragment = body.decode_contents() if isinstance(body, Tag) else str(body)
-    _, changes = paste_filter(fragment)
-    problems = [Problem(c.rule, c.message, c.hint, None, c.element) for c in changes if c.visible]
+    # the whole page, not its body alone: a <style> in <head> is lost too (W1)
+    _, changes = paste_filter(html)
+    problems = [
+        Problem(c.rule, c.message, _hint_for(c, path.parent), None, c.element)
+        for c in changes
+        if c.visible
+    ]
     ctx = Context(base_dir=path.parent)
     root = BeautifulSoup(fragment, "html.parser")
     holder = root.new_tag("section")
@@ -123,6 +128,25 @@ def check_html(path: Path, encoding: str | None = None) -> Report:
     check_size(fragment, ctx)
     problems += [_from_diagnostic(w) for w in ctx.warnings]
     return Report(str(path), tuple(_unique(problems)))
+
+
+def _hint_for(change: Change, folder: Path) -> str:
+    """The paste filter's hint, unless the page's image is a file on this disk: then say so."""
+    if change.rule != "W19" or not change.needle:
+        return change.hint
+    local = change.needle.removeprefix("file://")
+    try:
+        target = Path(unquote(local))
+        exists = (target if target.is_absolute() else folder / target).is_file()
+    except (OSError, ValueError):
+        exists = False
+    if not exists:
+        return change.hint
+    return (
+        "the image is a file on this computer, which WeChat cannot reach: insert it with the "
+        "editor's image button after pasting, or write the article in Markdown and let "
+        "wxformat embed it"
+    )
 
 
 def check_file(path: Path, options: Options) -> Report:

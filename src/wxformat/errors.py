@@ -41,3 +41,9 @@ class UncheckableError(WxformatError):
     """`check` could not read what it was given: exit status 2, apart from 1 (problems found)."""
 
     exit_code = 2
+
+
+class UsageError(WxformatError):
+    """A command-line option has a value that cannot be used: exit status 2."""
+
+    exit_code = 2

@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from wxformat import cache
+from wxformat.cache import Cache
 from wxformat.wechat.cleanup import parse_declarations
 from wxformat.wechat.tree import classes as classes_of
 from wxformat.wechat.tree import tags
@@ -90,10 +91,10 @@ def parse_rules(css: str) -> tuple[Rule, ...]:
 _RULES_FORMAT = "theme-rules-v1"
 
 
-def _rules(css: str) -> tuple[Rule, ...]:
+def _rules(css: str, store: Cache) -> tuple[Rule, ...]:
     """parse_rules, kept in the disk cache: tinycss2 and cssselect cost a cold start 25 ms."""
     cache_key = cache.key(_RULES_FORMAT, css)
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None:
         try:
             return tuple(
@@ -103,7 +104,7 @@ def _rules(css: str) -> tuple[Rule, ...]:
         except (ValueError, TypeError, IndexError):
             pass  # written by something else: parse again
     rules = parse_rules(css)
-    cache.put(
+    store.put(
         cache_key,
         json.dumps([[r.selector, r.specificity, r.order, r.declarations] for r in rules]),
     )
@@ -173,12 +174,12 @@ def _fits(compound: Compound, tag: Tag, classes: list[str] | None = None) -> boo
 
 
 @lru_cache(maxsize=32)
-def prepared_rules(css: str, overrides: tuple[tuple[str, str], ...]) -> RuleIndex:
+def prepared_rules(css: str, overrides: tuple[tuple[str, str], ...], store: Cache) -> RuleIndex:
     """Parsed, indexed theme rules for these variables, reused by every conversion."""
     by_tag: dict[str, list[tuple[Rule, Any]]] = {}
     by_class: dict[str, list[tuple[Rule, Any]]] = {}
     universal: list[tuple[Rule, Any]] = []
-    for rule in _rules(resolve_variables(css, dict(overrides))):
+    for rule in _rules(resolve_variables(css, dict(overrides)), store):
         try:
             entry = (rule, _matcher(rule.selector))
         except Exception:  # soupsieve rejects a few selectors cssselect accepts; skip those
@@ -215,9 +216,11 @@ def _matches(matcher: Any, tag: Tag, classes: list[str]) -> bool:
     return True
 
 
-def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str]) -> None:
+def apply_theme(
+    soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str], store: Cache
+) -> None:
     """Write every matching theme declaration into the elements' style attributes."""
-    index = prepared_rules(css, tuple(sorted(overrides.items())))
+    index = prepared_rules(css, tuple(sorted(overrides.items())), store)
     for tag in tags(soup):
         if tag.name in _SVG_INSIDE or (tag.name == "svg" and not index.by_tag.get("svg")):
             continue  # drawings carry their own attributes; no theme rule reaches inside

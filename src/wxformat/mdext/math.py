@@ -63,7 +63,7 @@ def placeholder(tex: str, line: int, display: bool) -> str:
 
 
 class MathPreprocessor(Preprocessor):
-    """Replace formulas by stashed placeholders, outside fenced code and code spans."""
+    """Replace formulas by stashed placeholders, outside code blocks and code spans."""
 
     def __init__(self, md: Markdown, line_offset: int) -> None:
         super().__init__(md)
@@ -72,43 +72,10 @@ class MathPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         for seg in segments(lines):
-            if seg.kind == FENCED:
+            if seg.kind in (FENCED, INDENTED):  # in code, `$` and `$$` are just text
                 out.extend(seg.lines)
-            elif seg.kind == INDENTED:
-                out.extend(self._indented(seg.lines, seg.start))
             else:
                 out.extend(self._text(seg.lines, seg.start).split("\n"))
-        return out
-
-    def _indented(self, lines: list[str], first: int) -> list[str]:
-        """Indented code stays code, except a `$$` block on lines of its own: writers indent
-        formulas under admonitions and list-like prose, and no code block holds a bare `$$`."""
-        out: list[str] = []
-        i = 0
-        while i < len(lines):
-            opening = lines[i].strip()
-            if opening.startswith("$$"):
-                rest = opening[2:]
-                j, tex_lines = i, [rest]
-                if rest.endswith("$$") and len(rest) >= 2:
-                    tex_lines = [rest[:-2]]
-                else:
-                    while j + 1 < len(lines) and not lines[j + 1].strip().endswith("$$"):
-                        j += 1
-                        tex_lines.append(lines[j].strip())
-                    if j + 1 >= len(lines):
-                        out.append(lines[i])
-                        i += 1
-                        continue
-                    j += 1
-                    tex_lines.append(lines[j].strip()[:-2])
-                tex = "\n".join(t for t in tex_lines if t.strip())
-                line = self.line_offset + first + i
-                out.extend(["", self.md.htmlStash.store(placeholder(tex, line, True)), ""])
-                i = j + 1
-                continue
-            out.append(lines[i])
-            i += 1
         return out
 
     def _text(self, lines: list[str], first: int) -> str:

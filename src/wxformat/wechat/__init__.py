@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from wxformat.wechat.blocks import fix_containers, fix_tables, fix_task_lists
 from wxformat.wechat.code import fix_code_blocks
 from wxformat.wechat.context import Context
+from wxformat.wechat.headings import fix_headings
 from wxformat.wechat.images import fix_images
 from wxformat.wechat.links import fix_links
 from wxformat.wechat.lists import fix_lists
@@ -23,6 +24,7 @@ FIXERS: tuple[tuple[str, Fixer], ...] = (
     ("math (W5, W21)", fix_math),
     ("task lists (W2)", fix_task_lists),
     ("containers (W3)", fix_containers),
+    ("headings", fix_headings),
     ("tables", fix_tables),
     ("images (W19)", fix_images),
     ("links (W18)", fix_links),

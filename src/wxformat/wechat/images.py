@@ -60,11 +60,8 @@ def _embed(img: Tag, ctx: Context) -> bool:
     if path is None:
         return bool(src) and not src.lower().startswith("javascript:")
     limit = ctx.image_embed_limit_kb * 1024
-    try:
-        size = path.stat().st_size if path.is_file() else -1
-    except OSError:  # a name over 255 bytes, a loop of links: as good as not found
-        size = -1
-    if size < 0:
+    size = ctx.files.size(path)
+    if size is None:
         ctx.warn(
             "W19",
             f"image {src} was not found next to the article: WeChat cannot fetch it",
@@ -92,14 +89,9 @@ def _embed(img: Tag, ctx: Context) -> bool:
         )
         return False
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        ctx.warn(
-            "W19",
-            f"image {src} cannot be read ({exc.strerror}): WeChat cannot fetch it",
-            ctx.line_of(src),
-            "check the file's permissions",
-        )
+        data = ctx.files.read(path)
+    except OSError:
+        ctx.warn("W19", f"image {src} cannot be read", ctx.line_of(src), "check its permissions")
         return False
     img["src"] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return True

@@ -9,12 +9,12 @@ code style, with a warning naming its line.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat import cache
+from wxformat.cache import Cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.tree import tags
@@ -36,12 +36,12 @@ _RENDERER = "ziamath-" + cache.package_version("ziamath") + "-p1-v2"  # what a d
 SHRINK_TO_FIT_EM = 30.0
 
 
-@lru_cache(maxsize=2048)
-def tex_to_svg(tex: str, display: bool) -> str:
+def tex_to_svg(tex: str, display: bool, store: Cache) -> str:
     """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn.
-    Drawings are cached on disk: ziamath alone takes half a second to load its font."""
+    Drawings are cached (on disk, for the CLI): ziamath alone takes half a second to load
+    its font."""
     cache_key = cache.key(_RENDERER, "display" if display else "inline", tex)
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None:
         if cached.startswith("error:"):
             raise MathError(cached[len("error:") :])
@@ -49,9 +49,9 @@ def tex_to_svg(tex: str, display: bool) -> str:
     try:
         svg = _draw(tex, display)
     except MathError as exc:
-        cache.put(cache_key, f"error:{exc}")
+        store.put(cache_key, f"error:{exc}")
         raise
-    cache.put(cache_key, svg)
+    store.put(cache_key, svg)
     return svg
 
 
@@ -158,7 +158,7 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         _render_with_chinese(node, ctx, display, tex, int(str(line)) if line else None)
         return
     try:
-        svg = tex_to_svg(tex, display)
+        svg = tex_to_svg(tex, display, ctx.cache)
     except MathError as exc:
         ctx.warn(
             "W5",
@@ -201,7 +201,7 @@ def _render_with_chinese(
             if kind == "text":
                 pieces.append(NavigableString(text))
             else:
-                pieces.extend(parse_fragment(tex_to_svg(text, False)))
+                pieces.extend(parse_fragment(tex_to_svg(text, False, ctx.cache)))
     except MathError:
         parts = None
     if not parts:

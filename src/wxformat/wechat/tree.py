@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bs4.element import Comment, NavigableString, Tag
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 
 def classes(tag: Tag) -> list[str]:
@@ -67,7 +67,7 @@ def children(tag: Tag, *names: str) -> list[Tag]:
     ]
 
 
-def ancestor(tag: Tag, *names: str, cls: str = "") -> Tag | None:
+def ancestor(tag: PageElement, *names: str, cls: str = "") -> Tag | None:
     """The nearest enclosing element with one of these names (any if none) and class."""
     node = tag.parent
     while node is not None:
