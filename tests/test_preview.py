@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -279,3 +280,16 @@ def test_editing_the_footer_template_updates_the_page(tmp_path: Path) -> None:
             )
     finally:
         srv.stop()
+
+
+def test_a_colour_css_cannot_use_is_not_written_into_the_styles(server: PreviewServer) -> None:
+    def render(color: str) -> str:
+        url = server.url + "__wx/render?color=" + urllib.parse.quote(color)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            data = json.load(response)
+        assert data["ok"], data
+        return str(data["html"])
+
+    assert "teal" in render("teal")
+    bad = render("red;position:absolute")
+    assert "position:absolute" not in bad and bad == render("")

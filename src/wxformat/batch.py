@@ -93,7 +93,7 @@ def _inputs_mtime(source: Path, options: Options) -> float:
 
 def convert_one(source: Path, output: Path, options: Options, changed_only: bool) -> Outcome:
     """Convert one article to its output file; never raises for the user's problems."""
-    from wxformat.cli import write_atomically
+    from wxformat.output import write_atomically
     from wxformat.runner import convert_file
 
     try:

@@ -8,9 +8,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -19,6 +17,7 @@ import click
 
 from wxformat import __version__, deferred
 from wxformat.errors import OutputError, UncheckableError, WxformatError
+from wxformat.output import write_atomically
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
@@ -27,13 +26,20 @@ if TYPE_CHECKING:
     from wxformat.pipeline import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
+upload_option = click.option(
+    "--upload",
+    is_flag=True,
+    help="Upload every image to WeChat (as publish does, same credentials) and use its "
+    "mmbiz.qpic.cn URLs.",
+)
 _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, not a host
 
 
 def article_options(func: F) -> F:
     """The options every command that converts an article shares. The command receives
     them as one `options` argument, built by Options.from_flags (which checks them): a new
-    option here needs a parameter of the same name there."""
+    option here needs a parameter of the same name there. A command that offers --upload
+    (upload_option, above this) has it folded into the options too."""
     decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
@@ -64,6 +70,11 @@ def article_options(func: F) -> F:
             default=None,
             help="Draw a macOS-style window bar on code blocks.",
         ),
+        click.option(
+            "--autospace/--no-autospace",
+            default=None,
+            help="Put a space between Chinese and Latin letters or digits (not in code or URLs).",
+        ),
         click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
@@ -76,6 +87,8 @@ def article_options(func: F) -> F:
         from wxformat.options import Options
 
         flags = {name: kwargs.pop(name) for name in names}
+        if "upload" in kwargs:
+            flags["upload"] = kwargs.pop("upload")
         return func(*args, options=Options.from_flags(**flags), **kwargs)
 
     wrapped: Any = command
@@ -99,42 +112,6 @@ def run_convert(article_path: Path, options: Options) -> Result:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path through a temporary file, so a failure never leaves half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"folder {folder} does not exist", "create it first or choose another -o path"
-        )
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to {folder}: {exc.strerror}", "choose another -o path"
-        ) from None
-    try:
-        # mkstemp makes the file private (0600); the output should be like any file the
-        # user writes: the mode of the file it replaces, else what the umask allows
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {path}: {exc.strerror}", "choose another -o path"
-        ) from None
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -170,6 +147,7 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="With a folder: parallel workers (default: all cores).",
 )
+@upload_option
 @article_options
 def convert(
     article: Path,
@@ -340,6 +318,7 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 @click.option(
     "--open/--no-open", "open_browser", default=True, help="Open the browser on the page."
 )
+@upload_option
 @article_options
 def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
     """Preview an article at phone width, live, in any theme."""
@@ -347,6 +326,13 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
     from wxformat.preview import PreviewServer
 
     read_article(article, options.encoding)  # a missing or unreadable file fails here, clearly
+    if options.upload:  # missing credentials fail here, in one line, not in the page
+        from wxformat.config import load_settings
+        from wxformat.options import PublishSettings
+        from wxformat.publish.hosting import connect
+
+        folder = article.resolve().parent
+        connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)
     try:
         server = PreviewServer(article, options, host=host, port=port)
     except OSError as exc:
@@ -409,6 +395,7 @@ def _restore_signals(previous: dict[int, Any]) -> None:
     is_flag=True,
     help="Copy the HTML source as plain text (for editors that take HTML).",
 )
+@upload_option
 @article_options
 def copy(article: Path, print_only: bool, html_source: bool, options: Options) -> None:
     """Copy an article to the clipboard, ready to paste into WeChat."""
@@ -440,18 +427,24 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--spacing",
+    is_flag=True,
+    help="Also note (S1) where Chinese and Latin text lack a space between them.",
+)
 @article_options
-def check(target: Path, fmt: str, options: Options) -> None:
+def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
     """Report what WeChat would break in an article or HTML file.
 
-    Exit status: 0 clean, 1 problems found, 2 the file could not be checked.
+    Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
+    (--spacing) never change it.
     """
     from wxformat.check import check_file
 
     try:
-        report = check_file(target, options)
+        report = check_file(target, options, spacing)
     except WxformatError as exc:
-        raise UncheckableError(exc.message, exc.hint) from None
+        raise UncheckableError(exc.message, exc.hint) from exc
     except OSError as exc:
         raise UncheckableError(f"cannot check {target}: {exc.strerror}", "check the path") from None
     click.echo(report.json() if fmt == "json" else report.text())
@@ -486,6 +479,11 @@ def check(target: Path, fmt: str, options: Options) -> None:
     metavar="SECONDS",
     help="Give up after this long in all (default 600; one request: 60).",
 )
+@click.option(
+    "--new-draft",
+    is_flag=True,
+    help="Create a new draft even if this article was published as a draft before.",
+)
 @article_options
 def publish(
     article: Path,
@@ -496,11 +494,13 @@ def publish(
     fans_only_comments: bool | None,
     allow_private_images: bool,
     timeout: float | None,
+    new_draft: bool,
     options: Options,
 ) -> None:
     """Publish an article as a draft in the Official Account.
 
-    Its images are uploaded to WeChat first."""
+    Its images are uploaded to WeChat first. Publishing the same article again updates
+    the draft it made last time."""
     import json
 
     from wxformat.publish.run import publish as publish_article
@@ -514,6 +514,7 @@ def publish(
         keep_title_heading=keep_title_heading,
         allow_private_images=allow_private_images,
         timeout=timeout,
+        new_draft=new_draft,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
     if as_json:
@@ -523,8 +524,63 @@ def publish(
             click.echo(plan.summary(dry_run=True))
         click.echo("dry run: nothing was sent (--json prints the full draft)", err=True)
         return
-    click.echo(f"draft created: media_id {plan.media_id} ({images})", err=True)
+    if plan.note:
+        click.echo(f"note: {plan.note}", err=True)
+    done = "updated" if plan.action == "update" else "created"
+    click.echo(f"draft {done}: media_id {plan.media_id} ({images})", err=True)
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
+
+
+@cli.group()
+def setup() -> None:
+    """Install optional parts that come from outside PyPI (run once)."""
+
+
+@setup.command("mermaid")
+@click.option(
+    "--node", metavar="PATH", help="The Node.js program to use (default: `node` on PATH)."
+)
+@click.option(
+    "--chromium",
+    metavar="PATH",
+    help="A Chromium-family browser (default: $WXFORMAT_CHROMIUM, else chromium or "
+    "google-chrome on PATH).",
+)
+@click.option("--reinstall", is_flag=True, help="Install Mermaid again even if it is there.")
+def setup_mermaid(node: str | None, chromium: str | None, reinstall: bool) -> None:
+    """Install Mermaid from npm so `mermaid` fences become images.
+
+    Needs Node.js with npm and a Chromium-family browser; Mermaid goes into wxformat's
+    cache folder, once."""
+    from wxformat import mermaid
+
+    installed = (mermaid.home() / "node_modules" / "mermaid" / "package.json").is_file()
+    doing = "checking" if installed and not reinstall else "installing (npm, once)"
+    click.echo(f"Mermaid in {mermaid.home()}: {doing} ...", err=True)
+    found = mermaid.setup(node, chromium, reinstall)
+    click.echo(
+        f"Mermaid {found.version} is ready (Node.js {found.node}, browser {found.chromium}): "
+        "mermaid fences now convert to images",
+        err=True,
+    )
+
+
+@cli.command()
+def mcp() -> None:
+    """Serve the Model Context Protocol over stdio, for AI assistants.
+
+    Tools: convert, check, themes and publish (a dry run unless confirm is true).
+    Needs the extra: pip install 'wxformat[mcp]'."""
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is None:
+        raise WxformatError(
+            "the MCP server needs the mcp package, which is not installed",
+            "pip install 'wxformat[mcp]'",
+        )
+    from wxformat.mcp_server import serve
+
+    serve()
 
 
 def entry() -> None:

@@ -60,6 +60,7 @@ class Settings:
     mac_window: bool | None = None  # None: the theme's own choice
     image_embed_limit_kb: int = 1024
     references_title: str = "参考资料"
+    autospace: bool = False  # a space between Chinese and Latin text (pangu)
     variables: Mapping[str, str] = field(default_factory=dict)
     footer: Footer = field(default_factory=Footer)
     base_dir: Path = field(default_factory=Path.cwd)
@@ -76,6 +77,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "mac_window": bool,
     "image_embed_limit_kb": int,
     "references_title": str,
+    "autospace": bool,
     "style": dict,
     "footer": dict,
     "publish": dict,
@@ -88,6 +90,7 @@ _PUBLISH_KEYS: dict[str, type | tuple[type, ...]] = {
     "fans_only_comments": bool,
     "timeout": (int, float),  # seconds for a whole publish run
     "request_timeout": (int, float),  # seconds for one request to WeChat or an image host
+    "allow_private_images": bool,  # fetch image URLs on loopback, link-local, private hosts
 }
 _FOOTER_KEYS: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,

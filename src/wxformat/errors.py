@@ -38,7 +38,7 @@ class OutputError(WxformatError):
 
 
 class UncheckableError(WxformatError):
-    """`check` could not read what it was given: exit status 2, apart from 1 (problems found)."""
+    """`check` could not check the file at all (exit status 2; problems found give 1)."""
 
     exit_code = 2
 

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from wxformat.article import Article, read_article
+from wxformat.config import is_color
 from wxformat.errors import WxformatError
 from wxformat.runner import ConvertOptions, Options, convert_article
 from wxformat.themes import CODE_THEMES
@@ -98,7 +99,7 @@ class PreviewState:
         options = self.options
         if theme:
             options = _with(options, theme=theme)
-        if color:
+        if color and is_color(color.strip()):  # as --color checks it; else the file's own
             options = _with(options, variables={**options.variables, "primary-color": color})
         if code_theme in CODE_THEMES:
             options = _with(options, code_theme=code_theme)

@@ -79,6 +79,8 @@ EXPLANATIONS: dict[int, tuple[str, str]] = {
 class PublishError(WxformatError):
     """WeChat refused, or could not be reached."""
 
+    errcode: int | None = None  # WeChat's error code, when WeChat answered one
+
 
 def redact(url: str) -> str:
     """url without the user name and password it may carry (`http://***@relay`)."""
@@ -107,7 +109,9 @@ def explain(errcode: int, errmsg: str, where: str) -> PublishError:
         errcode,
         (f"WeChat answered {errmsg or 'an error'}", "see the error code in WeChat's API docs"),
     )
-    return PublishError(f"{where}: {what} (WeChat error {errcode})", fix)
+    error = PublishError(f"{where}: {what} (WeChat error {errcode})", fix)
+    error.errcode = errcode
+    return error
 
 
 @dataclass(frozen=True)
@@ -356,3 +360,13 @@ class WeChatClient:
             "POST", "/cgi-bin/draft/add", "creating the draft", json_body={"articles": [article]}
         )
         return _text(answer, "media_id", "creating the draft")
+
+    def update_draft(self, media_id: str, article: dict[str, Any]) -> None:
+        """Replace the one article of a draft this tool created earlier. WeChat answers
+        40007 when that draft no longer exists (deleted in the editor, or published)."""
+        self._send(
+            "POST",
+            "/cgi-bin/draft/update",
+            "updating the draft",
+            json_body={"media_id": media_id, "index": 0, "articles": article},
+        )

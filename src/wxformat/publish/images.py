@@ -76,7 +76,8 @@ def _refuse_private(host: str, shown: str) -> None:
     if private:
         raise PublishError(
             f"image {shown} is on a private address ({private[0]}): not fetched",
-            "allow it with --allow-private-images, or save the image next to the article",
+            "allow it with publish --allow-private-images (or allow_private_images = true "
+            "under [publish]), or save the image next to the article",
         )
 
 

@@ -16,8 +16,8 @@ from bs4.element import NavigableString, PageElement, Tag
 from wxformat import cache
 from wxformat.cache import Cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+from wxformat.tree import tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import tags
 
 _SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
@@ -172,11 +172,12 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
 
 
 def _show_source(node: Tag, tex: str, display: bool) -> None:
-    """A formula that cannot be drawn stays readable: its TeX, in code style."""
-    code = BeautifulSoup("", "html.parser").new_tag("code")
-    code["class"] = "wx-math-error"
-    code.string = f"$${tex}$$" if display else f"${tex}$"
-    node.replace_with(code)
+    """A formula that cannot be drawn stays readable: its TeX, in code style. The node
+    becomes the code element where it stands: replacing it would make bs4 search the
+    parent for it, quadratic in an article of thousands of formulas."""
+    node.name = "code"
+    node.attrs = {"class": "wx-math-error"}
+    node.string = f"$${tex}$$" if display else f"${tex}$"
 
 
 def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:
