@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from wxformat.article import parse_article
+from wxformat.article import Article, parse_article
 from wxformat.cli import main
 from wxformat.options import ConvertOptions
 from wxformat.pipeline import Result, convert
@@ -29,6 +31,7 @@ ARTICLES = ROOT / "articles"
 # the project's shared folder (real articles in corpus/, checkers in tools/), next to the
 # checkout as ../shared; WXFORMAT_SHARED points at a copy elsewhere
 SHARED = Path(os.environ.get("WXFORMAT_SHARED") or ROOT.parent / "shared")
+CORPUS = SHARED / "corpus"
 
 
 def needs_shared(relative: str, check: str) -> pytest.MarkDecorator:
@@ -106,3 +109,42 @@ def run_process(
         env=env,
         timeout=120,
     )
+
+
+@dataclass
+class ConvertedCorpus:
+    """The shared corpus converted once for the whole test session."""
+
+    folder: Path  # each article's page, as `wxformat convert ARTICLE -o NAME.html` writes it
+    articles: list[tuple[Path, Article, Result]]
+
+
+def _convert_for_corpus(path: Path) -> tuple[Path, Article, Result]:
+    from wxformat.article import read_article
+    from wxformat.runner import Options, convert_article
+
+    article = read_article(path)
+    return path, article, convert_article(article, Options())
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> ConvertedCorpus:
+    """Most of the time goes to drawing formulas on first sight, so the articles are
+    converted on every core (fresh processes: a forked one would share the parent's
+    cache connection); the drawings land in the session's disk cache for later tests."""
+    if not CORPUS.is_dir():
+        pytest.skip(
+            f"the corpus checks need {CORPUS}, which is not there: put a copy of the "
+            "project's shared folder next to this checkout (as ../shared) or set "
+            "WXFORMAT_SHARED to it, then run these tests again"
+        )
+    folder = tmp_path_factory.mktemp("corpus")
+    paths = sorted(CORPUS.glob("*.md"))
+    # the largest first, so the workers finish together
+    paths.sort(key=lambda p: p.stat().st_size, reverse=True)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context) as pool:
+        articles = sorted(pool.map(_convert_for_corpus, paths))
+    for path, _, result in articles:
+        (folder / f"{path.stem}.html").write_text(result.page() + "\n", encoding="utf-8")
+    return ConvertedCorpus(folder, articles)

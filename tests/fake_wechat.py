@@ -1,9 +1,12 @@
 """A local fake of WeChat's API on 127.0.0.1, following the documented contract.
 
 It checks the credentials and the token, the multipart field name (`media`), image types
-and sizes, and the JSON of draft/add (UTF-8, no \\u escapes, the fields WeChat needs, a
-thumb_media_id it issued). It can be told to answer an error code, or to drop the
-connection, for the next calls to a path. It also serves images, as a remote host would.
+and sizes, and the JSON of draft/add and draft/update (UTF-8, no \\u escapes, the fields
+WeChat needs, a thumb_media_id it issued; for an update, a draft it holds, index 0 and
+`articles` as one object). `delete_draft` removes a draft as the editor would. It can be
+told to answer an error code, raw bytes (JSON of the wrong shape), to drop the
+connection, or to drip its answer a byte at a time, for the next calls to a path. It also
+serves images, as a remote host would: whole, dripped, endless, or as a redirect.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -30,16 +34,26 @@ class FakeWeChat:
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)  # (path, filename, bytes)
     materials: dict[str, bytes] = field(default_factory=dict)
-    drafts: list[dict[str, Any]] = field(default_factory=list)
+    drafts: list[dict[str, Any]] = field(default_factory=list)  # every draft/add, in order
+    saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # media_id -> draft now
+    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (media_id, article)
     raw_drafts: list[bytes] = field(default_factory=list)
-    failures: dict[str, list[int | str]] = field(default_factory=lambda: defaultdict(list))
+    failures: dict[str, list[int | str | bytes]] = field(default_factory=lambda: defaultdict(list))
     images: dict[str, bytes] = field(default_factory=dict)  # path -> bytes served as a remote host
+    image_modes: dict[str, str] = field(default_factory=dict)  # path -> "drip" or "endless"
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location
+    drip_every: float = 0.5  # seconds between the bytes of a dripped answer
     _count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fail_next(self, path: str, *answers: int | str) -> None:
-        """Answer the next calls to path with these error codes, or "drop" the connection."""
+    def fail_next(self, path: str, *answers: int | str | bytes) -> None:
+        """Answer the next calls to path with these error codes, these bytes as the body,
+        "drop" the connection, or "drip" the usual answer a byte at a time."""
         self.failures[path].extend(answers)
+
+    def delete_draft(self, media_id: str) -> None:
+        """The writer deletes the draft in the editor (or publishes it)."""
+        del self.saved[media_id]
 
     def new_token(self) -> str:
         self._count += 1
@@ -78,28 +92,59 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def answer(self, data: dict[str, Any], status: int = 200) -> None:
-            body = json.dumps(data).encode()
+        dripping = False
+
+        def answer(self, data: dict[str, Any] | bytes, status: int = 200) -> None:
+            body = data if isinstance(data, bytes) else json.dumps(data).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.send_body(body)
+
+        def send_body(self, body: bytes) -> None:
+            try:
+                if not self.dripping:
+                    self.wfile.write(body)
+                    return
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(fake.drip_every)
+            except OSError:
+                pass  # the client gave up: as it should
 
         def error(self, code: int, msg: str) -> None:
             self.answer({"errcode": code, "errmsg": msg})
 
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
+            with fake.lock:
+                fake.calls[path] += 1
+            if path in fake.redirects:
+                self.send_response(302)
+                self.send_header("Location", fake.redirects[path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             data = fake.images.get(path)
             if data is None:
                 self.send_error(404)
                 return
+            mode = fake.image_modes.get(path, "")
             self.send_response(200)
             self.send_header("Content-Type", "image/" + _kind(data))
+            if mode == "endless":  # no length, and no end: only the client can stop it
+                self.end_headers()
+                try:
+                    while True:
+                        self.wfile.write(data)
+                except OSError:
+                    return
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            self.dripping = mode == "drip"
+            self.send_body(data)
 
         def do_POST(self) -> None:
             url = urlsplit(self.path)
@@ -115,6 +160,10 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
             if isinstance(planned, int):
                 self.error(planned, "forced by the test")
                 return
+            if isinstance(planned, bytes):
+                self.answer(planned)
+                return
+            self.dripping = planned == "drip"
             if url.path == "/cgi-bin/stable_token":
                 request = json.loads(body)
                 if (
@@ -161,12 +210,22 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
                     fake.materials[media_id] = data
                     self.answer({"media_id": media_id, "url": image_url})
                 return
-            if url.path == "/cgi-bin/draft/add":
+            if url.path in ("/cgi-bin/draft/add", "/cgi-bin/draft/update"):
                 fake.raw_drafts.append(body)
                 if b"\\u" in body:
                     self.error(40033, "invalid charset: \\uxxxx escapes")
                     return
-                articles = json.loads(body.decode("utf-8")).get("articles")
+                request = json.loads(body.decode("utf-8"))
+                articles = request.get("articles")
+                if url.path.endswith("update"):
+                    media_id = request.get("media_id")
+                    if media_id not in fake.saved:
+                        self.error(40007, "invalid media_id")
+                        return
+                    if request.get("index") != 0 or not isinstance(articles, dict):
+                        self.error(40018, "invalid index or articles")
+                        return
+                    articles = [articles]
                 if not isinstance(articles, list) or len(articles) != 1:
                     self.error(44003, "empty news data")
                     return
@@ -180,8 +239,15 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
                 if article.get("thumb_media_id") not in fake.materials:
                     self.error(40007, "invalid media_id")
                     return
+                if url.path.endswith("update"):
+                    fake.updates.append((media_id, article))
+                    fake.saved[media_id] = article
+                    self.answer({"errcode": 0, "errmsg": "ok"})
+                    return
                 fake.drafts.append(article)
-                self.answer({"media_id": f"DRAFT-{len(fake.drafts)}"})
+                media_id = f"DRAFT-{len(fake.drafts)}"
+                fake.saved[media_id] = article
+                self.answer({"media_id": media_id})
                 return
             self.send_error(404)
 

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,6 +152,9 @@ def test_render_error_shows_and_the_server_keeps_running(page: Page, article: Pa
 def test_files_outside_the_article_folder_are_refused(server: PreviewServer, article: Path) -> None:
     secret = article.parent.parent / "secret.txt"
     secret.write_text("do not serve", encoding="utf-8")
+    # served because the article shows it as a file (over an embed limit of 0 KB)
+    (article.parent / "wxformat.toml").write_text("image_embed_limit_kb = 0\n", encoding="utf-8")
+    article.write_text("# 标题\n\n![图](pic.png)\n", encoding="utf-8")
     with urllib.request.urlopen(server.url + "pic.png", timeout=10) as ok:
         assert ok.status == 200 and ok.read(4) == b"\x89PNG"
     for path in (
@@ -279,3 +283,16 @@ def test_editing_the_footer_template_updates_the_page(tmp_path: Path) -> None:
             )
     finally:
         srv.stop()
+
+
+def test_a_colour_css_cannot_use_is_not_written_into_the_styles(server: PreviewServer) -> None:
+    def render(color: str) -> str:
+        url = server.url + "__wx/render?color=" + urllib.parse.quote(color)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            data = json.load(response)
+        assert data["ok"], data
+        return str(data["html"])
+
+    assert "teal" in render("teal")
+    bad = render("red;position:absolute")
+    assert "position:absolute" not in bad and bad == render("")

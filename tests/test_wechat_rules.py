@@ -239,7 +239,10 @@ def test_w19_images_over_limit_or_missing_warn_by_name(tmp_path: Path) -> None:
 
 def test_w21_svg_draws_in_current_colour() -> None:
     soup = soup_of("$x$\n\n1. one")
-    for svg in soup.find_all("svg"):
+    svgs = soup.find_all("svg")
+    assert len(svgs) == 2  # the formula and the list number
+    for svg in svgs:
+        assert svg.find_all("path")
         assert svg.get("fill") == "currentColor"
         assert all(p.get("fill") in (None, "currentColor") for p in svg.find_all("path"))
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -18,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from wxformat import __version__, deferred
-from wxformat.errors import OutputError, WxformatError
+from wxformat.errors import OutputError, UncheckableError, WxformatError
+from wxformat.output import write_atomically
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
@@ -27,13 +26,20 @@ if TYPE_CHECKING:
     from wxformat.pipeline import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
+upload_option = click.option(
+    "--upload",
+    is_flag=True,
+    help="Upload every image to WeChat (as publish does, same credentials) and use its "
+    "mmbiz.qpic.cn URLs.",
+)
 _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, not a host
 
 
 def article_options(func: F) -> F:
     """The options every command that converts an article shares. The command receives
     them as one `options` argument, built by Options.from_flags (which checks them): a new
-    option here needs a parameter of the same name there."""
+    option here needs a parameter of the same name there. A command that offers --upload
+    (upload_option, above this) has it folded into the options too."""
     decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
@@ -64,6 +70,11 @@ def article_options(func: F) -> F:
             default=None,
             help="Draw a macOS-style window bar on code blocks.",
         ),
+        click.option(
+            "--autospace/--no-autospace",
+            default=None,
+            help="Put a space between Chinese and Latin letters or digits (not in code or URLs).",
+        ),
         click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
@@ -76,6 +87,8 @@ def article_options(func: F) -> F:
         from wxformat.options import Options
 
         flags = {name: kwargs.pop(name) for name in names}
+        if "upload" in kwargs:
+            flags["upload"] = kwargs.pop("upload")
         return func(*args, options=Options.from_flags(**flags), **kwargs)
 
     wrapped: Any = command
@@ -99,42 +112,6 @@ def run_convert(article_path: Path, options: Options) -> Result:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path through a temporary file, so a failure never leaves half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"folder {folder} does not exist", "create it first or choose another -o path"
-        )
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to {folder}: {exc.strerror}", "choose another -o path"
-        ) from None
-    try:
-        # mkstemp makes the file private (0600); the output should be like any file the
-        # user writes: the mode of the file it replaces, else what the umask allows
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {path}: {exc.strerror}", "choose another -o path"
-        ) from None
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -170,6 +147,7 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="With a folder: parallel workers (default: all cores).",
 )
+@upload_option
 @article_options
 def convert(
     article: Path,
@@ -183,7 +161,7 @@ def convert(
 
     ARTICLE is a Markdown file, or a folder (with -o OUTDIR) whose articles are all
     converted."""
-    if article.is_dir():
+    if os.path.isdir(article):  # not Path.is_dir: a name over 255 bytes raises there
         convert_folder_command(article, output, changed, jobs, options)
         return
     if output is not None and same_file(article, output):
@@ -222,7 +200,7 @@ def next_steps(page: Path, article: Path) -> str:
 def convert_folder_command(
     folder: Path, output: Path | None, changed: bool, jobs: int | None, options: Options
 ) -> None:
-    from wxformat.batch import convert_folder, find_articles
+    from wxformat.batch import BATCH_SUFFIXES, convert_folder, output_for, plan
 
     if output is None:
         raise OutputError(
@@ -235,11 +213,33 @@ def convert_folder_command(
             f"-o {output} looks like a file name, but {folder} is a folder of articles",
             f"give an output folder, e.g. wxformat convert {folder} -o out/",
         )
-    total = len(find_articles(folder, output))
-    if total == 0:
+    if same_file(folder, output):
         raise OutputError(
-            f"no Markdown articles under {folder}", "articles end in .md or .markdown"
+            f"-o {output} is the folder of the articles",
+            f"write the HTML to a folder of its own, e.g. -o {folder / 'out'}",
         )
+    planned = plan(folder, output)
+    if not planned:
+        inside = any(p.suffix.lower() in BATCH_SUFFIXES for p in output.rglob("*"))
+        raise OutputError(
+            f"no Markdown articles under {folder}"
+            + (f" outside -o {output}, which holds the only ones" if inside else ""),
+            "give -o a folder of its own" if inside else "articles end in .md or .markdown",
+        )
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create folder {output}: {exc.strerror}", "choose another -o folder"
+        ) from None
+    for source, target in planned:
+        usual = output_for(source, folder, output)
+        if target != usual:
+            click.echo(
+                f"note: {source} is written to {target}, as another article would be {usual.name}",
+                err=True,
+            )
+    total = len(planned)
     with click.progressbar(length=total, label="converting", file=sys.stderr, show_pos=True) as bar:
         outcomes = convert_folder(
             folder,
@@ -322,6 +322,7 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 @click.option(
     "--open/--no-open", "open_browser", default=True, help="Open the browser on the page."
 )
+@upload_option
 @article_options
 def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
     """Preview an article at phone width, live, in any theme."""
@@ -329,6 +330,13 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
     from wxformat.preview import PreviewServer
 
     read_article(article, options.encoding)  # a missing or unreadable file fails here, clearly
+    if options.upload:  # missing credentials fail here, in one line, not in the page
+        from wxformat.config import load_settings
+        from wxformat.options import PublishSettings
+        from wxformat.publish.account import connect
+
+        folder = article.resolve().parent
+        connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)
     try:
         server = PreviewServer(article, options, host=host, port=port)
     except OSError as exc:
@@ -391,6 +399,7 @@ def _restore_signals(previous: dict[int, Any]) -> None:
     is_flag=True,
     help="Copy the HTML source as plain text (for editors that take HTML).",
 )
+@upload_option
 @article_options
 def copy(article: Path, print_only: bool, html_source: bool, options: Options) -> None:
     """Copy an article to the clipboard, ready to paste into WeChat."""
@@ -422,19 +431,26 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--spacing",
+    is_flag=True,
+    help="Also note (S1) where Chinese and Latin text lack a space between them.",
+)
 @article_options
-def check(target: Path, fmt: str, options: Options) -> None:
+def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
     """Report what WeChat would break in an article or HTML file.
 
-    Exit status: 0 clean, 1 problems found, 2 the file could not be checked.
+    Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
+    (--spacing) never change it.
     """
     from wxformat.check import check_file
 
     try:
-        report = check_file(target, options)
+        report = check_file(target, options, spacing)
     except WxformatError as exc:
-        exc.exit_code = 2
-        raise
+        raise UncheckableError(exc.message, exc.hint) from exc
+    except OSError as exc:
+        raise UncheckableError(f"cannot check {target}: {exc.strerror}", "check the path") from None
     click.echo(report.json() if fmt == "json" else report.text())
     sys.exit(0 if report.clean else 1)
 
@@ -456,6 +472,22 @@ def check(target: Path, fmt: str, options: Options) -> None:
 @click.option(
     "--fans-only-comments/--anyone-comments", default=None, help="Only followers may comment."
 )
+@click.option(
+    "--allow-private-images",
+    is_flag=True,
+    help="Also fetch image URLs on loopback, link-local or private addresses.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Give up after this long in all (default 600; one request: 60).",
+)
+@click.option(
+    "--new-draft",
+    is_flag=True,
+    help="Create a new draft even if this article was published as a draft before.",
+)
 @article_options
 def publish(
     article: Path,
@@ -464,11 +496,15 @@ def publish(
     keep_title_heading: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
+    allow_private_images: bool,
+    timeout: float | None,
+    new_draft: bool,
     options: Options,
 ) -> None:
     """Publish an article as a draft in the Official Account.
 
-    Its images are uploaded to WeChat first."""
+    Its images are uploaded to WeChat first. Publishing the same article again updates
+    the draft it made last time."""
     import json
 
     from wxformat.publish.run import publish as publish_article
@@ -480,6 +516,9 @@ def publish(
         comments=comments,
         fans_only=fans_only_comments,
         keep_title_heading=keep_title_heading,
+        allow_private_images=allow_private_images,
+        timeout=timeout,
+        new_draft=new_draft,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
     if as_json:
@@ -489,8 +528,63 @@ def publish(
             click.echo(plan.summary(dry_run=True))
         click.echo("dry run: nothing was sent (--json prints the full draft)", err=True)
         return
-    click.echo(f"draft created: media_id {plan.media_id} ({images})", err=True)
+    if plan.note:
+        click.echo(f"note: {plan.note}", err=True)
+    done = "updated" if plan.action == "update" else "created"
+    click.echo(f"draft {done}: media_id {plan.media_id} ({images})", err=True)
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
+
+
+@cli.group()
+def setup() -> None:
+    """Install optional parts that come from outside PyPI (run once)."""
+
+
+@setup.command("mermaid")
+@click.option(
+    "--node", metavar="PATH", help="The Node.js program to use (default: `node` on PATH)."
+)
+@click.option(
+    "--chromium",
+    metavar="PATH",
+    help="A Chromium-family browser (default: $WXFORMAT_CHROMIUM, else chromium or "
+    "google-chrome on PATH).",
+)
+@click.option("--reinstall", is_flag=True, help="Install Mermaid again even if it is there.")
+def setup_mermaid(node: str | None, chromium: str | None, reinstall: bool) -> None:
+    """Install Mermaid from npm so `mermaid` fences become images.
+
+    Needs Node.js with npm and a Chromium-family browser; Mermaid goes into wxformat's
+    cache folder, once."""
+    from wxformat import mermaid
+
+    installed = (mermaid.home() / "node_modules" / "mermaid" / "package.json").is_file()
+    doing = "checking" if installed and not reinstall else "installing (npm, once)"
+    click.echo(f"Mermaid in {mermaid.home()}: {doing} ...", err=True)
+    found = mermaid.setup(node, chromium, reinstall)
+    click.echo(
+        f"Mermaid {found.version} is ready (Node.js {found.node}, browser {found.chromium}): "
+        "mermaid fences now convert to images",
+        err=True,
+    )
+
+
+@cli.command()
+def mcp() -> None:
+    """Serve the Model Context Protocol over stdio, for AI assistants.
+
+    Tools: convert, check, themes and publish (a dry run unless confirm is true).
+    Needs the extra: pip install 'wxformat[mcp]'."""
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is None:
+        raise WxformatError(
+            "the MCP server needs the mcp package, which is not installed",
+            "pip install 'wxformat[mcp]'",
+        )
+    from wxformat.mcp_server import serve
+
+    serve()
 
 
 def entry() -> None:
@@ -523,3 +617,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # a file system refusal no stage foresaw: still one line, no trace
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where} (hint: check the path)", err=True)
+        sys.exit(1)

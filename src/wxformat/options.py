@@ -48,6 +48,8 @@ class Options:
     line_numbers: bool | None = None
     mac_window: bool | None = None
     variables: Mapping[str, str] = field(default_factory=dict)
+    autospace: bool | None = None
+    upload: bool = False  # put every image on WeChat's CDN (needs the publish credentials)
 
     @classmethod
     def from_flags(
@@ -63,6 +65,8 @@ class Options:
         color: str | None = None,
         font_size: str | None = None,
         line_height: str | None = None,
+        autospace: bool | None = None,
+        upload: bool = False,
     ) -> Options:
         """The command line's values, the style ones checked (UsageError: exit status 2)."""
         variables: dict[str, str] = {}
@@ -87,6 +91,8 @@ class Options:
             line_numbers=line_numbers,
             mac_window=mac_window,
             variables=variables,
+            autospace=autospace,
+            upload=upload,
         )
 
 
@@ -99,6 +105,9 @@ class PublishSettings:
     author: str = ""
     open_comments: bool = True
     fans_only_comments: bool = False
+    timeout: float = 600.0  # seconds for a whole publish run
+    request_timeout: float = 60.0  # seconds for one request, its answer read whole
+    allow_private_images: bool = False  # fetch image URLs on the local network too
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,7 @@ class ConvertOptions:
     mac_window: bool = False
     image_embed_limit_kb: int = 1024
     references_title: str = "参考资料"
+    autospace: bool = False  # a space between Chinese and Latin text (wechat.spacing)
     variables: Mapping[str, str] = field(default_factory=dict)  # theme's < [style] < flags
     footer: FooterPlan | None = None
     account: str = ""  # the account's name, for the preview's WeChat-like header
@@ -181,6 +191,7 @@ def resolve_settings(article: Article, settings: Settings, options: Options) -> 
         mac_window=mac_window,
         image_embed_limit_kb=settings.image_embed_limit_kb,
         references_title=settings.references_title,
+        autospace=_first(options.autospace, _front_bool(meta, "autospace"), settings.autospace),
         variables={**theme.variables, **settings.variables, **options.variables},
         footer=footer,
         account=settings.footer.account,
@@ -193,6 +204,12 @@ def resolve_settings(article: Article, settings: Settings, options: Options) -> 
 
 def _first(*values: bool | None) -> bool:
     return next((v for v in values if v is not None), False)
+
+
+def _front_bool(meta: Mapping[str, Any], key: str) -> bool | None:
+    """A true/false choice in the front matter, or None when it makes none."""
+    value = meta.get(key)
+    return value if isinstance(value, bool) else None
 
 
 def _footer(

@@ -24,12 +24,13 @@ from wxformat.footer import footer_html
 from wxformat.inline import apply_theme
 from wxformat.options import ConvertOptions
 from wxformat.render import render_markdown
+from wxformat.tree import first
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
-from wxformat.wechat.context import Files, NoFiles
+from wxformat.wechat.context import Diagrams, Files, NoDiagrams, NoFiles
 from wxformat.wechat.darkmode import darken
-from wxformat.wechat.tree import first
+from wxformat.wechat.leftovers import check_raw_syntax, check_text_kept
 
 ROOT_CLASS = "wx-article"
 
@@ -65,10 +66,12 @@ def convert(
     *,
     files: Files | None = None,
     cache: Cache | None = None,
+    diagrams: Diagrams | None = None,
 ) -> Result:
     """The whole pipeline on one article, with options resolved for it (options.resolve).
     Local images are read through `files` (none: every local image is missing); `cache`
-    keeps drawings and highlighted code (none: this process's memory).
+    keeps drawings and highlighted code (none: this process's memory); `diagrams` draws
+    Mermaid diagrams (none: they stay code).
 
     When given, `timings` receives seconds per stage: markdown, math, highlight, inline css,
     wechat fixes."""
@@ -87,6 +90,8 @@ def convert(
         warnings=[*article.warnings, *options.warnings],
         source=article.body,
         first_line=article.body_line,
+        autospace=options.autospace,
+        diagrams=diagrams if diagrams is not None else NoDiagrams(),
     )
     body = render_markdown(article.body, article.body_line)
     footer = footer_html(options.footer.markdown) if options.footer else ""
@@ -104,6 +109,8 @@ def convert(
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)
     diagnose(root, ctx)
+    check_text_kept(root, ctx)
+    check_raw_syntax(root, ctx)
     fragment = serialize(root)
     check_size(fragment, ctx)
     clock.lap("wechat fixes")

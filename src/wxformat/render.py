@@ -8,6 +8,7 @@ URLs are gone before any later stage sees them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import markdown
@@ -15,7 +16,9 @@ import nh3
 from markdown.extensions import Extension
 
 from wxformat.mdext.alerts import AlertExtension
+from wxformat.mdext.dialects import DialectExtension
 from wxformat.mdext.gfm import GfmExtension
+from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.mdext.math import MathExtension
 
 # W3: what survives in published articles, plus what later stages turn into it
@@ -66,12 +69,15 @@ class _Markdown(markdown.Markdown):
 def _markdown(line_offset: int) -> markdown.Markdown:
     # extension objects, not names: a name is looked up among installed entry points,
     # which costs more at start-up than the rest of the Markdown stage
+    from markdown.extensions.admonition import AdmonitionExtension
     from markdown.extensions.footnotes import FootnoteExtension
     from markdown.extensions.sane_lists import SaneListExtension
     from markdown.extensions.tables import TableExtension
+    from pymdownx.details import DetailsExtension
     from pymdownx.highlight import HighlightExtension
     from pymdownx.magiclink import MagiclinkExtension
     from pymdownx.superfences import SuperFencesCodeExtension
+    from pymdownx.tabbed import TabbedExtension
     from pymdownx.tasklist import TasklistExtension
 
     return _Markdown(
@@ -79,22 +85,41 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             GfmExtension(),
             MathExtension(line_offset=line_offset),
             AlertExtension(),
+            DialectExtension(),
             TableExtension(use_align_attribute=True),
             SaneListExtension(),
-            FootnoteExtension(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]"),
+            FootnoteExtension(
+                BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]", USE_DEFINITION_ORDER=False
+            ),
             SuperFencesCodeExtension(),
             # highlighting is its own stage (wechat.code): here fences stay plain text
             HighlightExtension(use_pygments=False),
             TasklistExtension(custom_checkbox=False),
             MagiclinkExtension(hide_protocol=False),
+            AdmonitionExtension(),
+            DetailsExtension(),
+            TabbedExtension(alternate_style=False),
+            LinearInlineExtension(),
         ],
         output_format="html",
         tab_length=4,
     )
 
 
+# nh3 takes time that grows faster than the text with each `&` it writes back out (1 MB of
+# `&amp;` took seconds); the ampersands stand aside as a character no text holds meanwhile
+_AMPERSAND = re.compile(r"&(?:amp|#0*38|#[xX]0*26);")
+_STAND_IN = "\ufdd0"  # a Unicode noncharacter: never in a text, kept as it is by nh3
+
+
 def sanitize(html: str) -> str:
     """Keep only tags and attributes WeChat keeps (W1, W2, W7) and safe URLs."""
+    if _STAND_IN in html:
+        return _clean(html)
+    return _clean(_AMPERSAND.sub(_STAND_IN, html)).replace(_STAND_IN, "&amp;")
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -2,7 +2,8 @@
 convert, preview, copy, check and publish show exactly the same HTML for the same options.
 
 This is where the pipeline meets the disk: the options are resolved (wxformat.options), and
-`convert` gets the article's local files and the disk cache handed in.
+`convert` gets the article's local files, the disk cache and the Mermaid renderer handed in.
+With `--upload`, the images of the result then go to WeChat (publish.hosting).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from wxformat.cache import open_default
 from wxformat.options import ConvertOptions, Options, resolve
 from wxformat.pipeline import Result, convert
 
-__all__ = ["ConvertOptions", "DiskFiles", "Options", "convert_article", "convert_file"]
+__all__ = [
+    "ConvertOptions",
+    "DiskFiles",
+    "MermaidDiagrams",
+    "Options",
+    "convert_article",
+    "convert_file",
+]
 
 
 class DiskFiles:
@@ -32,6 +40,16 @@ class DiskFiles:
         return path.read_bytes()
 
 
+class MermaidDiagrams:
+    """Mermaid diagrams drawn in headless Chromium, once `wxformat setup mermaid` has run."""
+
+    def draw(self, sources: list[str]) -> list[Path | str] | None:
+        from wxformat import mermaid
+
+        found = mermaid.installation()
+        return None if found is None else mermaid.draw(found, sources)
+
+
 def convert_article(
     article: Article,
     options: Options | None = None,
@@ -39,8 +57,21 @@ def convert_article(
 ) -> Result:
     """Resolve the options for an article read already, then convert it with the disk's
     files and cache. Raises WxformatError for the user's problems."""
+    options = options or Options()
     resolved = resolve(article, options)
-    return convert(article, resolved, timings, files=DiskFiles(), cache=open_default())
+    result = convert(
+        article,
+        resolved,
+        timings,
+        files=DiskFiles(),
+        cache=open_default(),
+        diagrams=MermaidDiagrams(),
+    )
+    if options.upload:
+        from wxformat.publish.hosting import upload_images
+
+        result = upload_images(result, article, resolved.publish)
+    return result
 
 
 def convert_file(path: Path, options: Options | None = None) -> Result:

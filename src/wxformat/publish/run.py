@@ -1,12 +1,18 @@
 """Publishing one article as a draft: convert it exactly as `convert` does, upload every image
 (cached by content hash), upload the cover as permanent material, then create the draft
-last, so a failure leaves no half-made draft behind."""
+last, so a failure leaves no half-made draft behind.
+
+The draft's media_id is remembered per article (by its absolute path, in the upload store),
+so publishing the article again updates that draft instead of adding another one; a draft
+deleted on WeChat's side (40007) is replaced by a new one."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +20,15 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import Article, read_article
 from wxformat.cache import open_default
-from wxformat.options import Options, resolve
-from wxformat.paths import APP, cache_dir, config_dir
+from wxformat.options import Options, PublishSettings, resolve
+from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
-from wxformat.publish.images import ImageData, for_upload, load_image
+from wxformat.publish.account import connect, user_cache_dir
+from wxformat.publish.api import PublishError, WeChatClient, redact
+from wxformat.publish.hosting import ImageHost
+from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
-from wxformat.runner import DiskFiles
+from wxformat.runner import DiskFiles, MermaidDiagrams
 from wxformat.title import title_heading
 
 if sys.version_info >= (3, 11):
@@ -40,7 +48,8 @@ class Plan:
     uploaded: list[str] = field(default_factory=list)  # images sent to WeChat this time
     reused: list[str] = field(default_factory=list)  # images found in the upload cache
     media_id: str = ""
-    action: str = "add"  # "add" a new draft (or, later, "update" one)
+    action: str = "add"  # "add" a new draft, or "update" the one made before
+    note: str = ""  # what happened that the user should know (a draft deleted on WeChat)
     cover: str = ""  # where the cover comes from, in the writer's words
     dropped_title_heading: bool = False
 
@@ -50,7 +59,10 @@ class Plan:
         content = str(draft.get("content", ""))
         size = len(content.encode("utf-8"))
         verb = "would" if dry_run else "did"
-        actions = {"add": "add a new draft"}
+        actions = {
+            "add": "add a new draft",
+            "update": f"update the draft {self.media_id} made last time (--new-draft: a new one)",
+        }
         images = [label for label in self.uploaded if label != "cover"]
         reused = [label for label in self.reused if label != "cover"]
         cover_state = (
@@ -76,47 +88,6 @@ class Plan:
                 " keeps it)",
             ]
         return "\n".join(lines)
-
-
-def user_cache_dir() -> Path:
-    """Where the access token and the upload records live: the cache folder, even when the
-    conversion cache is off (they are what keeps a second publish from uploading again)."""
-    import platformdirs
-
-    return cache_dir() or Path(platformdirs.user_cache_dir(APP, appauthor=False))
-
-
-def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
-    """From WECHAT_APP_ID / WECHAT_APP_SECRET, else a credentials file outside the repository."""
-    app_id, secret = os.environ.get("WECHAT_APP_ID"), os.environ.get("WECHAT_APP_SECRET")
-    if app_id and secret:
-        return Credentials(app_id, secret)
-    path = Path(settings_file).expanduser() if settings_file else config_dir() / "credentials.toml"
-    if not path.is_file():
-        raise PublishError(
-            "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET",
-            f"or write app_id and app_secret in {path} (outside your repository, mode 600)",
-        )
-    repo = next(
-        (
-            p
-            for p in (article_dir.resolve(), *article_dir.resolve().parents)
-            if (p / ".git").exists()
-        ),
-        None,
-    )
-    if repo is not None and repo in path.resolve().parents:
-        raise PublishError(
-            f"the credentials file {path} is inside the repository {repo}",
-            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Credentials(str(data["app_id"]), str(data["app_secret"]))
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        raise PublishError(
-            f"{path} has no app_id and app_secret", 'write app_id = "..." and app_secret = "..."'
-        ) from None
 
 
 # not prose: what a digest made of the article's first words must skip
@@ -162,11 +133,16 @@ def publish(
     fans_only: bool | None = None,
     client: WeChatClient | None = None,
     keep_title_heading: bool = False,
+    new_draft: bool = False,
+    allow_private_images: bool = False,
+    timeout: float | None = None,
 ) -> Plan:
     article = read_article(path, options.encoding)
     resolved = resolve(article, options)
     settings = resolved.publish
-    result = convert(article, resolved, files=DiskFiles(), cache=open_default())
+    result = convert(
+        article, resolved, files=DiskFiles(), cache=open_default(), diagrams=MermaidDiagrams()
+    )
     meta = article.meta
     title = result.title
     author = str(meta.get("author") or settings.author)
@@ -182,52 +158,19 @@ def publish(
     digest = " ".join(str(given).split()) if given else digest_of(article)
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        api_base = os.environ.get("WECHAT_API_BASE") or settings.api_base or DEFAULT_API_BASE
-        credentials = load_credentials(settings.credentials, article.base_dir)
-        client = WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
-    owner = client.credentials.app_id if client else "dry-run"
-    store = UploadStore(user_cache_dir() / f"uploads-{owner}.json" if client else None)
-    http = client.http if client else None
-
-    def upload(image: ImageData, label: str) -> str:
-        kind = "gif" if image.kind == "gif" else "body"
-        known = store.get(kind, image.digest)
-        if known:
-            plan.reused.append(label)
-            return known["url"]
-        plan.uploaded.append(label)
-        if client is None:
-            return f"(would upload {label}: {len(image.data)} bytes)"
-        if kind == "gif":  # uploadimg takes no GIF; permanent material keeps the animation
-            media_id, url = client.add_material(
-                image.data, Path(image.name).stem + ".gif", "image/gif"
-            )
-            store.put(kind, image.digest, {"url": url, "media_id": media_id})
-            return url
-        data, name, mime = for_upload(image)
-        url = client.upload_image(data, name, mime)
-        store.put(kind, image.digest, {"url": url})
-        return url
-
-    first_image: ImageData | None = None
-    first_label = ""
-    for number, img in enumerate(soup.find_all("img"), 1):
-        src = str(img.get("src") or "")
-        alt = " ".join(str(img.get("alt") or "").split())[:30]
-        named = f"“{alt}”" if alt else ""
-        label = f"image {number}" + (f" {named}" if src.startswith("data:") else f" ({src[:60]})")
-        if src.startswith(("http://", "https://")) and client is None:
-            plan.uploaded.append(label)
-            img["src"] = f"(would download and upload {src})"
-            continue
-        image = load_image(src, article.base_dir, http)
-        if first_image is None:
-            first_image, first_label = image, label
-        img["src"] = upload(image, label)
+        client = connect(settings, article.base_dir, timeout)
+    store = UploadStore(_store_path(client, settings, dry_run))
+    allow_private = allow_private_images or settings.allow_private_images
+    fetch = None
+    if client is not None:
+        fetch = partial(download, client=client, allow_private=allow_private)
+    host = ImageHost(client, store, plan.uploaded, plan.reused, allow_private=allow_private)
+    first_image = host.host_all(soup, article.base_dir)
+    first_label = host.first_label
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
-        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
-        plan.cover = cover_source.strip()
+        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, fetch)
+        plan.cover = redact(cover_source.strip())
     else:
         cover = first_image
         plan.cover = f"the first image ({first_label})"
@@ -261,6 +204,49 @@ def publish(
         "need_open_comment": int(open_comments),
         "only_fans_can_comment": int(only_fans),
     }
-    if client is not None:
-        plan.media_id = client.add_draft(plan.draft)  # last: nothing half-made if anything failed
+    draft_key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()
+    remembered = None if new_draft else store.get("draft", draft_key)
+    if remembered:
+        plan.action, plan.media_id = "update", remembered["media_id"]
+    if client is None:
+        return plan
+    # last: nothing half-made if anything failed
+    if plan.action == "update":
+        try:
+            client.update_draft(plan.media_id, plan.draft)
+        except PublishError as exc:
+            if exc.errcode != 40007:
+                raise
+            plan.note = (
+                f"the draft {plan.media_id} is no longer on WeChat (deleted or published): "
+                "created a new one"
+            )
+            plan.action = "add"
+    if plan.action == "add":
+        plan.media_id = client.add_draft(plan.draft)
+    store.put("draft", draft_key, {"media_id": plan.media_id, "article": str(path.resolve())})
     return plan
+
+
+def _store_path(
+    client: WeChatClient | None, publish: PublishSettings, dry_run: bool
+) -> Path | None:
+    """The account's upload store. A dry run reads it (to tell which draft it would update)
+    when the account is known without a secret: from the client, WECHAT_APP_ID, or the
+    credentials file; it never writes it."""
+    if client is not None:
+        return user_cache_dir() / f"uploads-{client.credentials.app_id}.json"
+    if not dry_run:
+        return None
+    app_id = os.environ.get("WECHAT_APP_ID")
+    if not app_id:
+        path = (
+            Path(publish.credentials).expanduser()
+            if publish.credentials
+            else config_dir() / "credentials.toml"
+        )
+        try:
+            app_id = str(tomllib.loads(path.read_text(encoding="utf-8")).get("app_id") or "")
+        except (OSError, tomllib.TOMLDecodeError):
+            app_id = ""
+    return user_cache_dir() / f"uploads-{app_id}.json" if app_id else None

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 from bs4.element import Tag
 
+from wxformat.tree import tags
 from wxformat.wechat import darkmode
 from wxformat.wechat.context import Context
 from wxformat.wechat.paste_filter import FAILING_IMAGE_HOSTS, _host
-from wxformat.wechat.tree import tags
 
 MAX_TEXT_CHARS = 20_000  # W22: the editor's and the draft API's limit on the article's text
 MAX_HTML_BYTES = 1024 * 1024  # W22: and on its HTML

@@ -14,32 +14,18 @@ from functools import lru_cache
 
 from bs4.element import NavigableString, Tag
 
+from wxformat.css import parse_declarations
+from wxformat.tree import ancestor, comments, tags, texts
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import ancestor, comments, tags, texts
 
 BLOCK_TAGS = {
     "section", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption",
     "pre", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "ul", "ol", "li", "hr", "br",
     "svg", "caption", "img",
 }  # fmt: skip
-_DECL_SPLIT = re.compile(r";(?![^(]*\))(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _UNSAFE_POSITION = {"absolute", "fixed", "sticky"}
 _SIDES = ("top", "right", "bottom", "left")
-
-
-def parse_declarations(style: str) -> list[tuple[str, str]]:
-    """Inline CSS to (property, value) pairs, later ones winning, in first-seen order."""
-    result: dict[str, str] = {}
-    for part in _DECL_SPLIT.split(style):
-        if ":" not in part:
-            continue
-        name, value = part.split(":", 1)
-        name, value = name.strip().lower(), value.strip()
-        if name and value:
-            result.pop(name, None)
-            result[name] = value
-    return list(result.items())
 
 
 def _quote_fonts(value: str) -> str:

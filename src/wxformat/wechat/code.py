@@ -17,9 +17,9 @@ from wxformat import cache
 from wxformat.cache import Cache
 from wxformat.errors import ThemeError
 from wxformat.themes import CODE_THEMES
+from wxformat.tree import become, first, tags
 from wxformat.wechat import darkmode
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import become, first, tags
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -177,12 +177,16 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
         code = first(pre, "code")
         source = (code or pre).get_text()
         language = _language(code) if code else ""
-        if language in DIAGRAMS:
+        if pre.attrs.pop("data-wx-diagram-failed", None):
+            pass  # fix_diagrams tried to draw it and said why it could not
+        elif language in DIAGRAMS:
             ctx.warn(
                 "W1",
                 f"a {language} diagram is shown as its source code: WeChat cannot draw it",
                 ctx.line_of(source.strip().split("\n")[0]),
-                "export the diagram as an image and insert that instead",
+                "run `wxformat setup mermaid` once to draw mermaid diagrams as images"
+                if language == "mermaid"
+                else "export the diagram as an image and insert that instead",
             )
         lines = highlight_lines(source.rstrip("\n"), language, ctx.code_theme, ctx.cache)
         if ctx.line_numbers:

@@ -36,11 +36,28 @@ class NoFiles:
         raise FileNotFoundError(path)
 
 
+class Diagrams(Protocol):
+    """How the pipeline has diagrams drawn (Mermaid, in a browser: see runner.py)."""
+
+    def draw(self, sources: list[str]) -> list[Path | str] | None:
+        """Each diagram's picture (a PNG file) or why it could not be drawn; None when no
+        renderer is set up."""
+        ...
+
+
+class NoDiagrams:
+    """Diagrams for a conversion that may draw nothing: no renderer is set up."""
+
+    def draw(self, sources: list[str]) -> list[Path | str] | None:
+        return None
+
+
 @dataclass
 class Context:
     base_dir: Path
     files: Files = field(default_factory=NoFiles)
     cache: Cache = field(default_factory=memory)
+    diagrams: Diagrams = field(default_factory=NoDiagrams)
     code_theme: str = "github"
     line_numbers: bool = False
     mac_window: bool = False
@@ -49,6 +66,7 @@ class Context:
     warnings: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the Markdown body, to tell a problem's line
     first_line: int = 1  # the source line of the body's first line
+    autospace: bool = False  # space Chinese from Latin text (wechat.spacing)
 
     def line_of(self, needle: str) -> int | None:
         """The source line where needle first appears, if the source is known."""

@@ -13,8 +13,8 @@ import re
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString
 
+from wxformat.tree import ancestor, tags, texts
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import ancestor, tags, texts
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -18,9 +18,9 @@ from functools import lru_cache
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
+from wxformat.tree import ancestor, children, first, tags
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
-from wxformat.wechat.tree import ancestor, children, first, tags
 
 MAX_DEPTH = 2
 NUMBER_COLUMN_EM = 1.5  # the themes' column for "1." to "9."; wider numbers widen it

@@ -16,8 +16,8 @@ from bs4.element import NavigableString, PageElement, Tag
 from wxformat import cache
 from wxformat.cache import Cache
 from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+from wxformat.tree import tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import tags
 
 _SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
@@ -151,6 +151,27 @@ def _closing_brace(tex: str, opening: int) -> int:
     return -1
 
 
+# latex2mathml (under ziamath) names a TeX mistake only by its exception class
+_TEX_MISTAKES = {
+    "NoAvailableTokensError": "it ends too early: an unclosed { or a command without its argument",
+    "AssertionError": "a command is missing an argument",
+    "NumeratorNotFoundError": "a fraction has no numerator",
+    "DenominatorNotFoundError": "a fraction has no denominator",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
+    "DoubleSubscriptsError": "two subscripts in a row: write x_{a_b} or {x_a}_b",
+    "DoubleSuperscriptsError": "two superscripts in a row: write x^{a^b} or {x^a}^b",
+    "MissingEndError": "a \\begin{...} has no \\end{...}",
+    "ExtraLeftOrMissingRightError": "a \\left has no \\right",
+    "LimitsMustFollowMathOperatorError": "\\limits follows something that is not an operator",
+    "InvalidAlignmentError": "an array has an alignment it does not know",
+}
+
+
+def tex_mistake(reason: str) -> str:
+    """A drawing failure in plain words (the renderer's own text when it has any)."""
+    return _TEX_MISTAKES.get(reason, reason)
+
+
 def _render(node: Tag, ctx: Context, display: bool) -> None:
     tex = str(node.get("data-tex") or node.get_text())
     line = node.get("data-line")
@@ -162,7 +183,7 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
     except MathError as exc:
         ctx.warn(
             "W5",
-            f"formula could not be drawn ({exc}): shown as TeX source",
+            f"formula could not be drawn ({tex_mistake(str(exc))}): shown as TeX source",
             int(str(line)) if line else None,
             "check the TeX for typos or unsupported commands",
         )
@@ -172,11 +193,12 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
 
 
 def _show_source(node: Tag, tex: str, display: bool) -> None:
-    """A formula that cannot be drawn stays readable: its TeX, in code style."""
-    code = BeautifulSoup("", "html.parser").new_tag("code")
-    code["class"] = "wx-math-error"
-    code.string = f"$${tex}$$" if display else f"${tex}$"
-    node.replace_with(code)
+    """A formula that cannot be drawn stays readable: its TeX, in code style. The node
+    becomes the code element where it stands: replacing it would make bs4 search the
+    parent for it, quadratic in an article of thousands of formulas."""
+    node.name = "code"
+    node.attrs = {"class": "wx-math-error"}
+    node.string = f"$${tex}$$" if display else f"${tex}$"
 
 
 def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
-from wxformat.wechat.cleanup import BLOCK_TAGS, parse_declarations
+from wxformat.css import parse_declarations
+from wxformat.wechat.cleanup import BLOCK_TAGS
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
 VIDEO_HOSTS = ("v.qq.com", "mp.weixin.qq.com")

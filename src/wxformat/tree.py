@@ -1,4 +1,5 @@
-"""Fast look-ups in the bs4 tree the fixers share.
+"""Fast look-ups in the bs4 tree, shared by the stages that walk it (the WeChat fixers, the
+pipeline). No stage of its own: it imports nothing of wxformat.
 
 bs4's `find_all` runs every node through a general filter object (names, attributes,
 strings, functions); the fixers only ever ask for tag names and classes, and asking bs4
