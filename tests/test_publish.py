@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -322,7 +323,17 @@ def test_dry_run_sends_nothing_and_prints_a_short_plan(
     assert "  cover:    cover.jpg (to upload as permanent material)" in lines
     assert "  images:   7 to upload, 0 already on WeChat" in lines
     assert "would upload image 2 “照片”" in run.out  # embedded images named by their alt
-    assert "characters" in run.out and "KB" in run.out and "<section" not in run.out
+    assert "<section" not in run.out
+    # the size against WeChat's limits: characters of the text (the HTML's would be several
+    # times as many, and looked like an article three times too long), kilobytes of HTML
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    text = re.sub(r"\s", "", BeautifulSoup(draft["content"], "html.parser").get_text())
+    size = len(draft["content"].encode("utf-8")) / 1024
+    assert len(text) < len(draft["content"]) / 3
+    assert (
+        f"  content:  {len(text):,} characters of text, {size:,.1f} KB of HTML "
+        "(WeChat takes at most 20,000 characters of text and 1 MB)"
+    ) in lines
     assert "dry run: nothing was sent" in run.err
     no_secret(run)
 

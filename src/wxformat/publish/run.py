@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,9 @@ class Plan:
         draft = self.draft
         content = str(draft.get("content", ""))
         size = len(content.encode("utf-8"))
+        # WeChat's 20,000 count is the text a reader sees, as check counts it (W22), not
+        # the HTML: a plain article's HTML is several times its text
+        text_chars = len(re.sub(r"\s", "", BeautifulSoup(content, "html.parser").get_text()))
         verb = "would" if dry_run else "did"
         actions = {
             "add": "add a new draft",
@@ -76,8 +80,8 @@ class Plan:
             f"  cover:    {self.cover} ({cover_state})",
             f"  images:   {len(images)} to upload, {len(reused)} already on WeChat",
             *(f"            {verb} upload {label}" for label in images),
-            f"  content:  {len(content):,} characters, {size / 1024:,.1f} KB "
-            f"(WeChat takes under {MAX_CONTENT_CHARS:,} characters and 1 MB)",
+            f"  content:  {text_chars:,} characters of text, {size / 1024:,.1f} KB of HTML "
+            f"(WeChat takes at most {MAX_CONTENT_CHARS:,} characters of text and 1 MB)",
         ]
         if self.dropped_title_heading:
             lines += [
