@@ -385,11 +385,16 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
     if print_only:
         click.echo(result.fragment)
         return
-    if html_source:
-        copied = clipboard.copy_text(result.fragment)
-    else:
-        text = BeautifulSoup(result.fragment, "html.parser").get_text("\n")
-        copied = clipboard.copy(clipboard.Payload(result.fragment, text))
+    try:
+        if html_source:
+            copied = clipboard.copy_text(result.fragment)
+        else:
+            text = BeautifulSoup(result.fragment, "html.parser").get_text("\n")
+            copied = clipboard.copy(clipboard.Payload(result.fragment, text))
+    except clipboard.ClipboardError as exc:  # the alternatives, as commands for this article
+        if exc.hint:
+            exc.hint = exc.hint.replace(clipboard.INSTEAD, clipboard.instead_for(article))
+        raise
     images = result.fragment.count("<img")
     warnings = len(result.warnings)
     click.echo(
