@@ -114,6 +114,13 @@ def test_a_page_written_to_a_file_says_what_to_do_next_on_a_terminal(tmp_path: P
     # captured by a program (not a terminal): only the one line it always wrote
     piped = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert piped.stderr.strip().splitlines() == [piped.stderr.strip()]
+    # its count is the part to paste (as copy's), not "N characters" of a longer page
+    fragment = subprocess.run(
+        [*command[:-2], "--fragment"], capture_output=True, text=True, timeout=120
+    ).stdout.rstrip("\n")
+    assert piped.stderr.strip() == (
+        f"wrote {out} (theme default; {len(fragment):,} characters to paste)"
+    )
     assert "select all" not in piped.stderr
 
 

@@ -174,8 +174,10 @@ def convert(
         click.echo(text)
     else:
         write_atomically(output, text + "\n")
+        # the count is of the part to paste (as copy counts it), not of the page around it
         click.echo(
-            f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
+            f"wrote {output} (theme {result.theme}; {len(result.fragment):,} characters to paste)",
+            err=True,
         )
         if not fragment and _interactive():
             click.echo(next_steps(output, article), err=True)
