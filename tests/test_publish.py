@@ -513,6 +513,8 @@ def test_upload_without_credentials_says_how_to_set_them(
     assert run.code == 1 and run.out == ""
     assert run.err.count("\n") == 1
     assert "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET" in run.err
+    # the hint says where the values come from, not just "(hint: or write ...)"
+    assert "(hint: they are the account's AppID and AppSecret (mp.weixin.qq.com >" in run.err
     assert "credentials.toml" in run.err and "Traceback" not in run.err
     assert sum(server.fake.calls.values()) == 0
 
