@@ -372,6 +372,21 @@ def test_the_digest_is_prose_only_or_the_front_matter_description(
     assert draft["digest"] == "一篇关于发布的文章"
 
 
+def test_the_automatic_digest_never_ends_half_way_through_a_formula(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    """The sample math.md's digest ended "(\\boldsymb": a formula that does not fit whole is
+    left out; one that fits stays, as its TeX."""
+    text = article.read_text(encoding="utf-8")
+    formula = "D = \\{(\\boldsymbol{x}_1, y_1), \\dots, (\\boldsymbol{x}_m, y_m)\\}"
+    article.write_text(
+        text.replace("正文第一段，介绍这篇文章。", f"给定数据集 $x$ 和 ${formula}$，求解。"),
+        encoding="utf-8",
+    )
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    assert draft["digest"] == "给定数据集 x 和"
+
+
 def test_an_opening_heading_equal_to_the_title_is_left_out(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:

@@ -143,10 +143,13 @@ def digest_of(article: Article) -> str:
         tag.decompose()
     for tag in soup.find_all(class_=("footnote", DISPLAY_CLASS)):
         tag.decompose()
-    for tag in soup.find_all(class_=MATH_CLASS):
-        tag.replace_with(str(tag.get("data-tex") or ""))
+    for tag in soup.find_all(class_=MATH_CLASS):  # marked, so that none is cut in two
+        tag.replace_with(f"\ue000{tag.get('data-tex') or ''}\ue001")
     compact = " ".join(soup.get_text().split())
-    return compact[:AUTO_DIGEST]
+    cut = compact[:AUTO_DIGEST]
+    if cut.rfind("\ue000") > cut.rfind("\ue001"):  # a formula would end half-way: leave it out
+        cut = cut[: cut.rfind("\ue000")].rstrip()
+    return cut.replace("\ue000", "").replace("\ue001", "")
 
 
 def _check_lengths(title: str, author: str, digest: str) -> None:
