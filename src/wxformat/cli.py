@@ -273,6 +273,14 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
         return
     if gallery.exists() and not gallery.is_dir():
         raise OutputError(f"{gallery} is a file", "give a folder for the gallery")
+    # the screenshots take a few seconds each: say what is happening before it does
+    chromium = None if no_screenshots else themes_cli.find_chromium()
+    click.echo(
+        f"rendering {len(themes_cli.all_themes())} themes into {gallery}"
+        + (f", with screenshots by {chromium} (a few seconds each)" if chromium else "")
+        + " ...",
+        err=True,
+    )
     entries = themes_cli.build_gallery(gallery, shots=not no_screenshots)
     shots = sum(1 for e in entries if e.png)
     note = f", {shots} screenshots" if shots else " (no Chromium found: no screenshots)"
