@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wxformat.diagnostics import Diagnostic
-from wxformat.errors import InputError
+from wxformat.errors import ConfigError, InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -114,8 +114,27 @@ def _yaml(raw: str) -> Any:
         return None
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
-    """Return (meta, body, body_line, warnings). Text that only looks like front matter stays."""
+def split_front_matter(
+    text: str, name: str = "the article"
+) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
+    """Return (meta, body, body_line, warnings). Text that only looks like front matter stays.
+
+    Front matter no parser can hold (nested hundreds deep, a number thousands of digits
+    long) is a ConfigError naming the article, not a traceback."""
+    try:
+        return _split_front_matter(text)
+    except RecursionError:
+        problem = "is nested too deeply to read"
+        hint = "front matter holds plain keys and values, e.g. title: My post"
+    except ValueError as exc:  # int("1" * 5000): Python caps integers read from text
+        if "integer string conversion" not in str(exc):
+            raise
+        problem = "holds a number too long to read (over 4,300 digits)"
+        hint = "quote it to keep it as text, e.g. id: '12345...'"
+    raise ConfigError(f"the front matter of {name} {problem}", hint)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
     warnings: list[Diagnostic] = []
     for kind, pattern in (("yaml", _YAML_BLOCK), ("toml", _TOML_BLOCK)):
         m = pattern.match(text)
@@ -184,7 +203,7 @@ def parse_article(text: str, path: Path | None = None) -> Article:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # control characters mean nothing in Markdown, and HTML cannot carry most of them
     text = _CONTROL.sub("", text)
-    meta, body, body_line, warnings = split_front_matter(text)
+    meta, body, body_line, warnings = split_front_matter(text, str(path) if path else "the article")
     return Article(body=body, meta=meta, path=path, body_line=body_line, warnings=tuple(warnings))
 
 
@@ -211,11 +230,11 @@ def missing_hint(path: Path, suffixes: tuple[str, ...] = (".md", ".markdown")) -
 def read_article(path: Path, encoding: str | None = None) -> Article:
     """Read an article from disk. Never writes anything."""
     name = str(path)
-    if not path.exists():
-        raise InputError(f"{name} does not exist", missing_hint(path))
-    if path.is_dir():
-        raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
     try:
+        if not path.exists():
+            raise InputError(f"{name} does not exist", missing_hint(path))
+        if path.is_dir():
+            raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             raise InputError(
