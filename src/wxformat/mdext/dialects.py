@@ -25,37 +25,36 @@ from wxformat.mdext.source import segments
 
 # mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`
 _SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*$")
+_TITLED = re.compile(r"(\S+)[ \t]+([\"'])(.*)\2")
 
 
 class SizedImageProcessor(ImageInlineProcessor):
-    """An image whose link ends in a size suffix gets that width; the suffix leaves `src`."""
+    """An image whose link ends in a size suffix gets that width; the suffix leaves `src`.
 
-    def __init__(self, pattern: str, md: Markdown) -> None:
-        super().__init__(pattern, md)
-        # where the next `)` is in the text last searched: a paragraph of many images is
-        # searched once, not once per image
-        self._text: str | None = None
-        self._close = -1
-
-    def _next_close(self, data: str, start: int) -> int:
-        if data is not self._text or (0 <= self._close < start):
-            self._text, self._close = data, data.find(")", start)
-        return self._close
+    Python-Markdown reads `(logo.png "标志" =80x80)` as one destination, so the suffix (and a
+    title before it) is taken off the `src` it made: the text is never copied or searched
+    again, which keeps a paragraph of many images linear (and lets the link search under it
+    be the linear one of mdext.linear)."""
 
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
-        close = self._next_close(data, m.end(0))
-        size = _SIZE.search(data, m.end(0), close) if close >= 0 else None
-        if size is None or "\n" in data[m.end(0) : size.start()]:
-            return super().handleMatch(m, data)
-        cut = close - size.start()  # the suffix, up to the closing parenthesis
-        el, start, end = super().handleMatch(m, data[: size.start()] + data[close:])
-        if not isinstance(el, etree.Element) or end is None:
+        el, start, end = super().handleMatch(m, data)
+        if not isinstance(el, etree.Element):
             return el, start, end
+        src = str(el.get("src") or "")
+        size = _SIZE.search(src)
+        if size is None or "\n" in src:
+            return el, start, end
+        src = src[: size.start()]
+        titled = _TITLED.fullmatch(src)
+        if titled and el.get("title") is None:
+            src = titled.group(1)
+            el.set("title", titled.group(3))
+        el.set("src", src)
         if size.group("width"):
             el.set("width", size.group("width"))
-        return el, start, end + cut
+        return el, start, end
 
 
 # ==mark==, ++ins++, ^sup^: no white space just inside the markers; `==` and `++` open only
