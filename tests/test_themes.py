@@ -169,6 +169,11 @@ def test_gallery_renders_every_theme_with_screenshots(
 ) -> None:
     run = cli("themes", "--gallery", str(tmp_path / "g"))
     assert run.code == 0, run.err
+    # half a minute of work is announced before it starts, then summed up
+    first, last = run.err.strip().splitlines()
+    assert first.startswith(f"rendering {len(THEMES)} themes into {tmp_path / 'g'}, with")
+    n = len(THEMES)
+    assert last == f"wrote {tmp_path / 'g' / 'index.html'}: {n} themes, {n} screenshots"
     index = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
     for name in THEMES:
         assert (tmp_path / "g" / f"{name}.html").is_file()
