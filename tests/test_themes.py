@@ -173,7 +173,10 @@ def test_gallery_renders_every_theme_with_screenshots(
     first, last = run.err.strip().splitlines()
     assert first.startswith(f"rendering {len(THEMES)} themes into {tmp_path / 'g'}, with")
     n = len(THEMES)
-    assert last == f"wrote {tmp_path / 'g' / 'index.html'}: {n} themes, {n} screenshots"
+    assert last == (
+        f"wrote {tmp_path / 'g' / 'index.html'}: {n} themes, {2 * n} screenshots "
+        "(light, and dark as WeChat draws it)"
+    )
     index = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
     for name in THEMES:
         assert (tmp_path / "g" / f"{name}.html").is_file()

@@ -299,7 +299,11 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
     chromium = None if no_screenshots else themes_cli.find_chromium()
     click.echo(
         f"rendering {len(themes_cli.all_themes())} themes into {gallery}"
-        + (f", with screenshots by {chromium} (a few seconds each)" if chromium else "")
+        + (
+            f", with light and dark screenshots by {chromium} (a few seconds each)"
+            if chromium
+            else ""
+        )
         + " ...",
         err=True,
     )
