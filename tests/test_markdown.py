@@ -424,13 +424,3 @@ def test_chinese_in_a_formula_is_set_as_text_between_drawings() -> None:
     formula = soup.find("svg").parent
     assert len(formula.find_all("svg")) == 3  # x_1=(  =  )
     assert not result.warnings
-
-
-def test_chinese_nested_in_a_formula_shows_the_source_with_a_warning() -> None:
-    result = convert_text("intro\n\n$$\\frac{收益}{成本}$$\n")
-    assert [(w.rule, w.line) for w in result.warnings] == [("W5", 3)]
-    assert "move the Chinese out" in (result.warnings[0].hint or "")
-    assert (
-        "\\frac{收益}{成本}"
-        in BeautifulSoup(result.fragment, "html.parser").find("code").get_text()
-    )

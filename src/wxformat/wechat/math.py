@@ -1,8 +1,10 @@
-"""W5 math: TeX becomes self-contained inline SVG (no MathML, no `<use>`/`<defs>`/ids: W6),
-drawn in `currentColor` so WeChat's dark mode and the theme colour apply (W21).
+"""W5 math: TeX becomes self-contained inline SVG drawn by MathJax (no MathML, no `<use>`,
+`<defs>` or ids: W6), in `currentColor` so WeChat's dark mode and the theme colour apply
+(W21).
 
 Inline formulas sit on the text baseline at the text's size (sized in em); display formulas
-are centred and scroll sideways when wide. A formula that fails stays as its TeX source in
+are centred, shrink a little to fit a phone's column and scroll sideways when far wider; a
+`\\tag` is drawn as a right-aligned label. A formula that fails stays as its TeX source in
 code style, with a warning naming its line.
 """
 
@@ -10,73 +12,86 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat import cache
-from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.tree import tags
 
-_SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
-_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+if TYPE_CHECKING:
+    from wxformat.wechat.mathjax import Drawing
 
-
-_REDUNDANT_LINE = re.compile(r"M ([-\d.]+) ([-\d.]+) L \1 \2 ")
+# A phone's article column is about 21 em; a display formula up to 1.4 times that shrinks to
+# fit (text at 72% or more), a wider one scrolls
+SHRINK_TO_FIT_EM = 30.0
+# Past this a formula is shown as TeX: the longest real one seen is under 3,000 characters,
+# and a pathological one must not hold up the article (drawing is also stopped after a second)
+MAX_TEX = 4000
+_FORMAT = "wx2"  # the shape of what this module stores in the cache; bump when it changes
 
 
 class MathError(Exception):
     pass
 
 
-_RENDERER = "ziamath-" + cache.package_version("ziamath") + "-p1-v2"  # what a drawing depends on
-# A phone's article column is about 21 em; a display formula up to 1.4 times that shrinks to
-# fit (text at 72% or more), a wider one scrolls
-SHRINK_TO_FIT_EM = 30.0
+@lru_cache(maxsize=1)
+def _renderer() -> str:
+    from wxformat.wechat.mathjax import version
+
+    return f"mathjax-{version()}-{_FORMAT}"
 
 
-@lru_cache(maxsize=2048)
-def tex_to_svg(tex: str, display: bool) -> str:
-    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn.
-    Drawings are cached on disk: ziamath alone takes half a second to load its font."""
-    cache_key = cache.key(_RENDERER, "display" if display else "inline", tex)
+def _unescape(tex: str) -> str:
+    """Hexo writers escape `*` as `\\*` so their Markdown leaves it alone; TeX has no `\\*`.
+    A `\\\\` (a line break) is kept as it is."""
+    return re.sub(r"\\([\\*])", lambda m: "*" if m.group(1) == "*" else "\\\\", tex)
+
+
+@lru_cache(maxsize=4096)
+def drawing(tex: str, display: bool) -> Drawing:
+    """One formula drawn by MathJax; raises MathError when the TeX cannot be drawn.
+    Drawings are cached on disk: V8 starts only for a formula the cache does not hold."""
+    from wxformat.wechat.mathjax import Drawing
+
+    if len(tex) > MAX_TEX:
+        raise MathError(f"{len(tex):,} characters, more than the {MAX_TEX:,} drawn per formula")
+    cache_key = cache.key(_renderer(), "display" if display else "inline", tex)
     cached = cache.get(cache_key)
     if cached is not None:
         if cached.startswith("error:"):
             raise MathError(cached[len("error:") :])
-        return cached
+        head, _, body = cached.partition("|")
+        try:
+            x, y, w, h = (float(v) for v in head.split())
+            return Drawing(x, y, w, h, body)
+        except ValueError:
+            pass  # not what we write: draw it again
+    from wxformat.wechat import mathjax
+
     try:
-        svg = _draw(tex, display)
-    except MathError as exc:
+        drawn = mathjax.draw(tex, display)
+    except mathjax.MathUnavailable as exc:
+        raise MathError(str(exc)) from None  # not the formula's fault: not cached
+    except mathjax.MathError as exc:
         cache.put(cache_key, f"error:{exc}")
-        raise
-    cache.put(cache_key, svg)
-    return svg
+        raise MathError(str(exc)) from None
+    head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
+    cache.put(cache_key, f"{head}|{drawn.body}")
+    return drawn
 
 
-def _draw(tex: str, display: bool) -> str:
-    import ziamath
-
-    # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
-    ziamath.config.svg2 = False  # type: ignore[attr-defined]
-    # 0.1px at a 16px em is below what a phone shows; it makes formulas a quarter smaller (W22)
-    ziamath.config.precision = 1  # type: ignore[attr-defined]
-    draw = ziamath.Math.fromlatex  # type: ignore[attr-defined]
-    try:
-        svg = draw(tex, size=_SIZE, inline=not display).svg()
-    except Exception as exc:  # ziamath and latex2mathml raise many kinds on bad TeX
-        raise MathError(str(exc) or type(exc).__name__) from None
-    m = _VIEWBOX.search(svg)
-    if not m:
-        raise MathError("no drawing produced")
-    _, min_y, width, height = (float(v) for v in m.groups())
-    depth = max(0.0, height + min_y)  # how far the drawing reaches below the baseline
-    w, h, d = width / _SIZE, height / _SIZE, depth / _SIZE
+def svg_of(d: Drawing, display: bool) -> str:
+    """The drawing as an `<svg>` sized in em (1 em = 1000 units of MathJax's viewBox)."""
+    w, h, depth = d.width / 1000, d.height / 1000, d.depth
     if not display:
+        # on the baseline at the text's size; wider than the column, it shrinks
         style = (
-            f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;vertical-align:-{d:.3f}em;"
-            "max-width:none;overflow:visible"
+            f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;"
+            f"vertical-align:-{depth:.3f}em;max-width:100%;overflow:visible"
         )
     elif w <= SHRINK_TO_FIT_EM:
         # a little wider than a phone's column: shrink to fit (height follows the viewBox)
@@ -84,14 +99,16 @@ def _draw(tex: str, display: bool) -> str:
         style = f"display:inline-block;width:{w:.3f}em;max-width:100%;height:auto"
     else:  # far wider: shrunk it would be unreadable, so it scrolls sideways
         style = f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;max-width:none"
-    svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg, count=2)
-    svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
-    svg = re.sub(r'fill="(?:black|#000000|#000)"', 'fill="currentColor"', svg)
-    # ziamath starts each outline with a line to the point it just moved to
-    svg = _REDUNDANT_LINE.sub(r"M \1 \2 ", svg)
-    svg = re.sub(r'stroke="(?:black|#000000|#000)"', 'stroke="currentColor"', svg)
-    svg = svg.replace("<svg ", f'<svg fill="currentColor" style="{style}" ', 1)
-    return re.sub(r">\s+<", "><", svg)
+    box = f"{d.min_x:g} {d.min_y:g} {d.width:g} {d.height:g}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" fill="currentColor" '
+        f'style="{style}">{d.body}</svg>'
+    )
+
+
+def tex_to_svg(tex: str, display: bool) -> str:
+    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
+    return svg_of(drawing(_unescape(tex), display), display)
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -100,7 +117,7 @@ _TEXT_COMMANDS = ("\\text", "\\mathrm", "\\textrm", "\\mbox", "\\textbf", "\\mat
 
 def split_cjk(tex: str) -> list[tuple[str, str]] | None:
     """Split a formula where Chinese stands at its top level: ("tex", ...) and ("text", ...)
-    pieces. The math font has no CJK glyphs, so Chinese is set as text between drawings.
+    pieces, so that Chinese is set as real text between drawings (what WeChat surely keeps).
     None when Chinese sits inside a group or an environment, where no split is sound."""
     if "\\begin" in tex:
         return None
@@ -151,24 +168,85 @@ def _closing_brace(tex: str, opening: int) -> int:
     return -1
 
 
+_TAG = re.compile(r"\\tag(\*?)\s*\{")
+
+
+def split_tag(tex: str) -> tuple[str, str | None]:
+    """A display formula's `\\tag{x}` taken out: (the TeX without it, the label "(x)").
+    MathJax would set the label in a 100%-wide wrapper of nested SVGs, which WeChat breaks;
+    we place it ourselves. Several tags (one per row of `align`) stay in their rows as text."""
+    found = [(m, _closing_brace(tex, m.end() - 1)) for m in _TAG.finditer(tex)]
+    found = [(m, end) for m, end in found if end > 0]
+    if not found:
+        return tex, None
+    if len(found) > 1:
+        out, last = "", 0
+        for m, end in found:
+            content = tex[m.end() : end]
+            label = content if m.group(1) else f"({content})"
+            out += tex[last : m.start()] + f"\\qquad\\text{{{label}}}"
+            last = end + 1
+        return out + tex[last:], None
+    m, end = found[0]
+    content = tex[m.end() : end]
+    return tex[: m.start()] + tex[end + 1 :], content if m.group(1) else f"({content})"
+
+
 def _render(node: Tag, ctx: Context, display: bool) -> None:
     tex = str(node.get("data-tex") or node.get_text())
-    line = node.get("data-line")
-    if _CJK.search(tex):
-        _render_with_chinese(node, ctx, display, tex, int(str(line)) if line else None)
-        return
+    line_attr = node.get("data-line")
+    line = int(str(line_attr)) if line_attr else None
+    label = None
+    body = _unescape(tex)
+    if display:
+        body, label = split_tag(body)
     try:
-        svg = tex_to_svg(tex, display)
+        if _CJK.search(body) and (parts := split_cjk(body)):
+            pieces = _draw_pieces(parts, display)
+        else:
+            pieces = parse_fragment(svg_of(drawing(body, display), display))
+        if label is not None:
+            pieces = _with_label(pieces, label)
     except MathError as exc:
         ctx.warn(
             "W5",
             f"formula could not be drawn ({exc}): shown as TeX source",
-            int(str(line)) if line else None,
+            line,
             "check the TeX for typos or unsupported commands",
         )
         _show_source(node, tex, display)
         return
-    _fill(node, parse_fragment(svg), display)
+    _fill(node, pieces, display)
+    if label is not None:
+        node["style"] = "display:flex;align-items:center"
+
+
+def _draw_pieces(parts: list[tuple[str, str]], display: bool) -> list[PageElement]:
+    """Chinese at a formula's top level set as text between the drawn TeX pieces."""
+    pieces: list[PageElement] = []
+    for kind, text in parts:
+        if kind == "text":
+            pieces.append(NavigableString(text))
+        else:
+            tex = f"\\displaystyle {text}" if display else text
+            pieces.extend(parse_fragment(svg_of(drawing(tex, False), False)))
+    return pieces
+
+
+def _with_label(pieces: list[PageElement], label: str) -> list[PageElement]:
+    """The formula centred and its tag at the right edge (flex survives in WeChat, W10)."""
+    soup = BeautifulSoup("", "html.parser")
+    left = soup.new_tag("span", attrs={"style": "flex:1 1 0"})
+    middle = soup.new_tag("span", attrs={"style": "flex:0 1 auto;min-width:0"})
+    middle.extend(pieces)
+    right = soup.new_tag(
+        "span", attrs={"style": "flex:1 1 0;text-align:right;white-space:nowrap;padding-left:0.5em"}
+    )
+    if "\\" in label or "$" in label:
+        right.extend(parse_fragment(svg_of(drawing(f"\\text{{{label}}}", False), False)))
+    else:
+        right.string = label
+    return [left, middle, right]
 
 
 def _show_source(node: Tag, tex: str, display: bool) -> None:
@@ -190,42 +268,19 @@ def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:
         _keep_punctuation(node)
 
 
-def _render_with_chinese(
-    node: Tag, ctx: Context, display: bool, tex: str, line: int | None
-) -> None:
-    """Draw the TeX pieces and set the Chinese between them as text; else show the source."""
-    parts = split_cjk(tex)
-    pieces: list[PageElement] = []
-    try:
-        for kind, text in parts or []:
-            if kind == "text":
-                pieces.append(NavigableString(text))
-            else:
-                pieces.extend(parse_fragment(tex_to_svg(text, False)))
-    except MathError:
-        parts = None
-    if not parts:
-        ctx.warn(
-            "W5",
-            "Chinese inside a formula group cannot be drawn (the math font has no Chinese): "
-            "shown as TeX source",
-            line,
-            "move the Chinese out of the formula, e.g. $x_1$ 表示甜度",
-        )
-        _show_source(node, tex, display)
-        return
-    _fill(node, pieces, display)
-
-
 _CLOSING = "，。、；：！？）」』】》,.;:!?)"
 
 
 def _keep_punctuation(node: Tag) -> None:
-    """A line must not start with the comma after a formula: pull it into the formula's span."""
+    """A line must not start with the comma after a formula: pull it into the formula's span,
+    which alone does not wrap (the text around it still does)."""
     after = node.next_sibling
     if isinstance(after, NavigableString) and after[:1] and after[0] in _CLOSING:
         node.append(after[0])
-        after.replace_with(after[1:])
+        if len(after) > 1:
+            after.replace_with(after[1:])
+        else:  # nothing left: an empty string would later read as a space
+            after.extract()
         node["style"] = "white-space:nowrap"
 
 
