@@ -58,13 +58,17 @@ STAGE_OF_FIXER = {"code blocks (W14)": "highlight", "math (W5, W21)": "math"}
 
 
 def convert(
-    article: Article, settings: Settings, timings: dict[str, float] | None = None
+    article: Article,
+    settings: Settings,
+    timings: dict[str, float] | None = None,
+    math_images: bool = False,
 ) -> Result:
     """The whole pipeline on one article; pure apart from theme and image reads. The
     settings are final: runner.settings_for has applied front matter and flags.
 
     When given, `timings` receives seconds per stage: markdown, math, highlight, inline css,
-    wechat fixes."""
+    wechat fixes. With math_images, formulas are PNG images (what publish sends when their
+    SVG would take the article past WeChat's 1 MB)."""
     clock = _Clock(timings)
     theme = resolve_theme(settings)
     ctx = Context(
@@ -77,6 +81,7 @@ def convert(
         warnings=list(article.warnings),
         source=article.body,
         first_line=article.body_line,
+        math_images=math_images,
     )
     body = render_markdown(article.body, article.body_line)
     footer = render_footer(settings, article.meta, article.title)

@@ -18,6 +18,8 @@ from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, We
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import Options, settings_for
+from wxformat.wechat.checks import MAX_HTML_BYTES
+from wxformat.wechat.math import is_formula_image
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -110,6 +112,10 @@ def publish(
     article = read_article(path, options.encoding)
     settings = settings_for(article, options)
     result = convert(article, settings)
+    if len(result.fragment.encode("utf-8")) > MAX_HTML_BYTES and "<svg" in result.fragment:
+        # over what the draft API takes (W22), mostly because of formulas (a textbook
+        # chapter): send them as PNG images instead, uploaded like any other image
+        result = convert(article, settings, math_images=True)
     meta = article.meta
     title = result.title
     author = str(meta.get("author") or settings.publish.get("author") or "")
@@ -158,7 +164,8 @@ def publish(
             img["src"] = f"(would download and upload {src})"
             continue
         image = load_image(src, article.base_dir, http)
-        first_image = first_image or image
+        if not is_formula_image(img):  # a formula never becomes the cover
+            first_image = first_image or image
         img["src"] = upload(image, label)
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():

@@ -10,6 +10,7 @@ code style, with a warning naming its line.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -104,6 +105,67 @@ def svg_of(d: Drawing, display: bool) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" fill="currentColor" '
         f'style="{style}">{d.body}</svg>'
     )
+
+
+# Formulas as images: drawn at twice the size of a 16px em for sharp phone screens, dark ink
+# on white so they stay readable in WeChat's dark mode, which leaves images alone (W21)
+PNG_SCALE = 2 * 16 / 1000  # pixels per MathJax unit
+PNG_INK = "#222222"
+PNG_BACKGROUND = "#ffffff"
+
+
+def png_of(d: Drawing) -> bytes:
+    """The drawing rasterised to PNG (resvg) at PNG_SCALE, on an opaque background."""
+    import resvg_py
+
+    width = max(1, round(d.width * PNG_SCALE))
+    height = max(1, round(d.height * PNG_SCALE))
+    body = d.body.replace("currentColor", PNG_INK)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="{d.min_x:g} {d.min_y:g} {d.width:g} {d.height:g}" fill="{PNG_INK}">'
+        f"{body}</svg>"
+    )
+    # system fonts only for Chinese set as <text>: loading them costs more than drawing
+    rgba = resvg_py.svg_to_bytes(
+        svg_string=svg, background=PNG_BACKGROUND, skip_system_fonts="<text" not in body
+    )
+    # grey ink on white: one channel, no alpha (a transparent PNG vanishes in dark mode)
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(bytes(rgba))).convert("L").save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def img_of(d: Drawing, display: bool, tex: str) -> str:
+    """The drawing as an <img> of its PNG, sized and placed exactly as its SVG would be."""
+    import base64
+
+    svg = svg_of(d, display)
+    style = re.search(r'style="([^"]*)"', svg)
+    data = base64.b64encode(png_of(d)).decode("ascii")
+    alt = html.escape(f"$${tex}$$" if display else f"${tex}$", quote=True)
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{alt}" '
+        f'style="border-radius:0;{style.group(1) if style else ""}">'
+    )
+
+
+def is_formula_image(img: Tag) -> bool:
+    """Whether an <img> is a formula drawn by img_of (its alt is the TeX in dollars)."""
+    alt = str(img.get("alt") or "")
+    return (
+        alt.startswith("$")
+        and alt.endswith("$")
+        and str(img.get("src") or "").startswith("data:image/png;base64,")
+    )
+
+
+def _markup(d: Drawing, display: bool, tex: str, ctx: Context) -> list[PageElement]:
+    return parse_fragment(img_of(d, display, tex) if ctx.math_images else svg_of(d, display))
 
 
 def tex_to_svg(tex: str, display: bool) -> str:
@@ -202,11 +264,11 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         body, label = split_tag(body)
     try:
         if _CJK.search(body) and (parts := split_cjk(body)):
-            pieces = _draw_pieces(parts, display)
+            pieces = _draw_pieces(parts, display, ctx)
         else:
-            pieces = parse_fragment(svg_of(drawing(body, display), display))
+            pieces = _markup(drawing(body, display), display, body, ctx)
         if label is not None:
-            pieces = _with_label(pieces, label)
+            pieces = _with_label(pieces, label, ctx)
     except MathError as exc:
         ctx.warn(
             "W5",
@@ -221,7 +283,7 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         node["style"] = "display:flex;align-items:center"
 
 
-def _draw_pieces(parts: list[tuple[str, str]], display: bool) -> list[PageElement]:
+def _draw_pieces(parts: list[tuple[str, str]], display: bool, ctx: Context) -> list[PageElement]:
     """Chinese at a formula's top level set as text between the drawn TeX pieces."""
     pieces: list[PageElement] = []
     for kind, text in parts:
@@ -229,11 +291,11 @@ def _draw_pieces(parts: list[tuple[str, str]], display: bool) -> list[PageElemen
             pieces.append(NavigableString(text))
         else:
             tex = f"\\displaystyle {text}" if display else text
-            pieces.extend(parse_fragment(svg_of(drawing(tex, False), False)))
+            pieces.extend(_markup(drawing(tex, False), False, text, ctx))
     return pieces
 
 
-def _with_label(pieces: list[PageElement], label: str) -> list[PageElement]:
+def _with_label(pieces: list[PageElement], label: str, ctx: Context) -> list[PageElement]:
     """The formula centred and its tag at the right edge (flex survives in WeChat, W10)."""
     soup = BeautifulSoup("", "html.parser")
     left = soup.new_tag("span", attrs={"style": "flex:1 1 0"})
@@ -243,7 +305,8 @@ def _with_label(pieces: list[PageElement], label: str) -> list[PageElement]:
         "span", attrs={"style": "flex:1 1 0;text-align:right;white-space:nowrap;padding-left:0.5em"}
     )
     if "\\" in label or "$" in label:
-        right.extend(parse_fragment(svg_of(drawing(f"\\text{{{label}}}", False), False)))
+        tex = f"\\text{{{label}}}"
+        right.extend(_markup(drawing(tex, False), False, tex, ctx))
     else:
         right.string = label
     return [left, middle, right]
