@@ -89,10 +89,12 @@ def svg_of(d: Drawing, display: bool) -> str:
     """The drawing as an `<svg>` sized in em (1 em = 1000 units of MathJax's viewBox)."""
     w, h, depth = d.width / 1000, d.height / 1000, d.depth
     if not display:
-        # on the baseline at the text's size; wider than the column, it shrinks
+        # on the baseline at the text's size; a little wider than the column, it shrinks,
+        # far wider it keeps its size (its line scrolls: see _fill)
+        fit = "max-width:100%" if w <= SHRINK_TO_FIT_EM else "max-width:none"
         style = (
             f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;"
-            f"vertical-align:-{depth:.3f}em;max-width:100%;overflow:visible"
+            f"vertical-align:-{depth:.3f}em;{fit};overflow:visible"
         )
     elif w <= SHRINK_TO_FIT_EM:
         # a little wider than a phone's column: shrink to fit (height follows the viewBox)
@@ -329,6 +331,10 @@ def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:
         del node[attr]
     if not display:
         _keep_punctuation(node)
+        if any("max-width:none" in str(svg.get("style")) for svg in node.find_all("svg")):
+            # an inline formula far wider than a phone: on a line of its own that scrolls
+            # sideways, like a display formula, never pushing the page wider
+            node["style"] = "display:block;overflow-x:auto;overflow-y:hidden;white-space:nowrap"
 
 
 _CLOSING = "，。、；：！？）」』】》,.;:!?)"
