@@ -52,6 +52,48 @@ def _unescape(tex: str) -> str:
     return re.sub(r"\\([\\*])", lambda m: "*" if m.group(1) == "*" else "\\\\", tex)
 
 
+def _cache_key(tex: str, display: bool) -> str:
+    return cache.key(_renderer(), "display" if display else "inline", tex)
+
+
+# drawn by prefetch for the article being converted, for when the disk cache is off
+_fresh: dict[tuple[str, bool], str] = {}
+
+
+def _store(tex: str, display: bool, drawn: Drawing | Exception) -> str:
+    if isinstance(drawn, Exception):
+        value = f"error:{drawn}"
+    else:
+        head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
+        value = f"{head}|{drawn.body}"
+    cache.put(_cache_key(tex, display), value)
+    _fresh[(tex, display)] = value
+    return value
+
+
+def prefetch(formulas: list[tuple[str, bool]]) -> None:
+    """Draw every formula the cache lacks in one call into V8 (see mathjax.draw_many)."""
+    from wxformat.wechat import mathjax
+
+    missing = list(
+        dict.fromkeys(
+            (tex, display)
+            for tex, display in formulas
+            if len(tex) <= MAX_TEX
+            and (tex, display) not in _fresh
+            and cache.get(_cache_key(tex, display)) is None
+        )
+    )
+    if not missing:
+        return
+    try:
+        results = mathjax.draw_many(missing)
+    except mathjax.MathUnavailable:
+        return  # each formula will say so when it is drawn
+    for (tex, display), drawn in zip(missing, results, strict=True):
+        _store(tex, display, drawn)
+
+
 @lru_cache(maxsize=4096)
 def drawing(tex: str, display: bool) -> Drawing:
     """One formula drawn by MathJax; raises MathError when the TeX cannot be drawn.
@@ -60,8 +102,8 @@ def drawing(tex: str, display: bool) -> Drawing:
 
     if len(tex) > MAX_TEX:
         raise MathError(f"{len(tex):,} characters, more than the {MAX_TEX:,} drawn per formula")
-    cache_key = cache.key(_renderer(), "display" if display else "inline", tex)
-    cached = cache.get(cache_key)
+    cache_key = _cache_key(tex, display)
+    cached = _fresh.get((tex, display)) or cache.get(cache_key)
     if cached is not None:
         if cached.startswith("error:"):
             raise MathError(cached[len("error:") :])
@@ -78,10 +120,9 @@ def drawing(tex: str, display: bool) -> Drawing:
     except mathjax.MathUnavailable as exc:
         raise MathError(str(exc)) from None  # not the formula's fault: not cached
     except mathjax.MathError as exc:
-        cache.put(cache_key, f"error:{exc}")
+        _store(tex, display, exc)
         raise MathError(str(exc)) from None
-    head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
-    cache.put(cache_key, f"{head}|{drawn.body}")
+    _store(tex, display, drawn)
     return drawn
 
 
@@ -256,6 +297,24 @@ def split_tag(tex: str) -> tuple[str, str | None]:
     return tex[: m.start()] + tex[end + 1 :], content if m.group(1) else f"({content})"
 
 
+def _plan(tex: str, display: bool) -> list[tuple[str, bool]]:
+    """The drawings _render will ask for, to draw them all at once beforehand."""
+    body = _unescape(tex)
+    label = None
+    if display:
+        body, label = split_tag(body)
+    wanted = [(body, display)]
+    if _CJK.search(body) and (parts := split_cjk(body)):
+        wanted = [
+            (f"\\displaystyle {text}" if display else text, False)
+            for kind, text in parts
+            if kind == "tex"
+        ]
+    if label is not None and ("\\" in label or "$" in label):
+        wanted.append((f"\\text{{{label}}}", False))
+    return wanted
+
+
 def _render(node: Tag, ctx: Context, display: bool) -> None:
     tex = str(node.get("data-tex") or node.get_text())
     line_attr = node.get("data-line")
@@ -373,8 +432,18 @@ def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
             ),
             hint="split the article, or turn long derivations into images",
         )
-    for index, (node, display) in enumerate(nodes):
-        if index < MAX_FORMULAS:
+    drawn = nodes[:MAX_FORMULAS]
+    try:
+        prefetch(
+            [
+                wanted
+                for node, display in drawn
+                for wanted in _plan(str(node.get("data-tex") or node.get_text()), display)
+            ]
+        )
+        for node, display in drawn:
             _render(node, ctx, display)
-        else:
-            _show_source(node, str(node.get("data-tex") or node.get_text()), display)
+    finally:
+        _fresh.clear()
+    for node, display in nodes[MAX_FORMULAS:]:
+        _show_source(node, str(node.get("data-tex") or node.get_text()), display)
