@@ -28,7 +28,7 @@ _MATHJAX_FILES = (
     "output/svg.js",
     "output/svg/fonts/tex.js",
 )
-TIMEOUT = 2.0  # seconds of V8 work one formula may take before it is shown as TeX
+TIMEOUT = 1.0  # seconds of V8 work one formula may take before it is shown as TeX
 MAX_HEAP = 512 * 1024 * 1024  # V8's heap past this stops the formula, not the machine
 
 
