@@ -231,3 +231,23 @@ def test_every_math_sample_passes_the_paste_filter_unchanged(sample: Path) -> No
     assert [strip.sub("", s.lower()) for s in svg_kept] == [
         strip.sub("", s.lower()) for s in svg_ours
     ]
+
+
+def test_help_never_loads_mathjax_or_v8() -> None:
+    probe = (
+        "import sys\n"
+        "from wxformat.cli import main\n"
+        "sys.argv = ['wxformat', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if 'racer' in m or m.endswith('mathjax')),"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_cache_keys_carry_the_mathjax_version() -> None:
+    from wxformat.wechat import mathjax
+
+    assert re.fullmatch(r"3\.2\.\d+", mathjax.version())  # what django-static-mathjax ships
+    assert wmath._renderer().startswith(f"mathjax-{mathjax.version()}-")
