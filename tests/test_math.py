@@ -251,3 +251,10 @@ def test_cache_keys_carry_the_mathjax_version() -> None:
 
     assert re.fullmatch(r"3\.2\.\d+", mathjax.version())  # what django-static-mathjax ships
     assert wmath._renderer().startswith(f"mathjax-{mathjax.version()}-")
+
+
+def test_a_formula_whose_drawing_would_be_huge_shows_its_source() -> None:
+    result = convert_text("$$" + "+".join(["x"] * 1900) + "$$")  # under the length cap
+    assert [w.rule for w in result.warnings] == ["W5"]
+    assert "KB" in result.warnings[0].message
+    assert len(result.fragment) < 100_000

@@ -32,6 +32,7 @@ SHRINK_TO_FIT_EM = 30.0
 # Past this a formula is shown as TeX: the longest real one seen is under 3,000 characters,
 # and a pathological one must not hold up the article (drawing is also stopped after a second)
 MAX_TEX = 4000
+MAX_DRAWING = 300 * 1024  # characters of SVG one formula may take
 _FORMAT = "wx2"  # the shape of what this module stores in the cache; bump when it changes
 
 
@@ -61,6 +62,11 @@ _fresh: dict[tuple[str, bool], str] = {}
 
 
 def _store(tex: str, display: bool, drawn: Drawing | Exception) -> str:
+    if not isinstance(drawn, Exception) and len(drawn.body) > MAX_DRAWING:
+        # a tenth of what WeChat takes for a whole article (W22): the longest real formula
+        # seen draws in 140 KB
+        size = len(drawn.body) // 1024
+        drawn = MathError(f"its drawing would take {size:,} KB, more than {MAX_DRAWING // 1024} KB")
     if isinstance(drawn, Exception):
         value = f"error:{drawn}"
     else:
@@ -116,13 +122,15 @@ def drawing(tex: str, display: bool) -> Drawing:
     from wxformat.wechat import mathjax
 
     try:
-        drawn = mathjax.draw(tex, display)
+        drawn: Drawing | Exception = mathjax.draw(tex, display)
     except mathjax.MathUnavailable as exc:
         raise MathError(str(exc)) from None  # not the formula's fault: not cached
     except mathjax.MathError as exc:
-        _store(tex, display, exc)
-        raise MathError(str(exc)) from None
-    _store(tex, display, drawn)
+        drawn = exc
+    stored = _store(tex, display, drawn)
+    if stored.startswith("error:"):
+        raise MathError(stored[len("error:") :])
+    assert isinstance(drawn, Drawing)
     return drawn
 
 
