@@ -100,7 +100,7 @@ def prefetch(formulas: list[tuple[str, bool]]) -> None:
         _store(tex, display, drawn)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # drawings are up to 300 KB: the preview runs for hours
 def drawing(tex: str, display: bool) -> Drawing:
     """One formula drawn by MathJax; raises MathError when the TeX cannot be drawn.
     Drawings are cached on disk: V8 starts only for a formula the cache does not hold."""
