@@ -253,8 +253,28 @@ def test_cache_keys_carry_the_mathjax_version() -> None:
     assert wmath._renderer().startswith(f"mathjax-{mathjax.version()}-")
 
 
-def test_a_formula_whose_drawing_would_be_huge_shows_its_source() -> None:
+def test_a_formula_whose_drawing_would_be_huge_shows_its_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wxformat.wechat import mathjax
+
+    monkeypatch.setattr(mathjax, "TIMEOUT", 30.0)  # not stopped for time on a busy machine
     result = convert_text("$$" + "+".join(["x"] * 1900) + "$$")  # under the length cap
     assert [w.rule for w in result.warnings] == ["W5"]
     assert "KB" in result.warnings[0].message
     assert len(result.fragment) < 100_000
+
+
+def test_a_formula_stopped_for_time_is_not_cached_as_broken(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wxformat.wechat import mathjax
+
+    monkeypatch.setattr(mathjax, "TIMEOUT", 0.000001)  # as a very busy machine would
+    tex = "\\sum_{k=1}^{n} k^{2} = \\frac{n(n+1)(2n+1)}{6} + 0 \\cdot t_{stopped}"
+    first = convert_text(f"$${tex}$$")
+    monkeypatch.setattr(mathjax, "TIMEOUT", 1.0)
+    wmath.drawing.cache_clear()
+    again = convert_text(f"$${tex}$$")
+    assert [w.rule for w in first.warnings] == ["W5"] and "stopped" in first.warnings[0].message
+    assert not again.warnings and "<svg" in again.fragment

@@ -72,7 +72,10 @@ def _store(tex: str, display: bool, drawn: Drawing | Exception) -> str:
     else:
         head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
         value = f"{head}|{drawn.body}"
-    cache.put(_cache_key(tex, display), value)
+    from wxformat.wechat.mathjax import MathStopped
+
+    if not isinstance(drawn, MathStopped):  # stopped on a busy machine: try again next time
+        cache.put(_cache_key(tex, display), value)
     _fresh[(tex, display)] = value
     return value
 

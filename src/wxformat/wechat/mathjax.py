@@ -40,6 +40,10 @@ class MathUnavailable(MathError):
     """MathJax is not installed or cannot start: every formula stays TeX."""
 
 
+class MathStopped(MathError):
+    """Drawing was stopped (time or memory): on a busy machine it may succeed next time."""
+
+
 @dataclass(frozen=True)
 class Drawing:
     """A formula as MathJax laid it out: the viewBox (1/1000 em, y down, baseline at 0) and
@@ -103,7 +107,7 @@ class _Engine:
         return self._call("wxDraw", [tex, display], TIMEOUT)
 
     def draw_many(self, batch: str, count: int) -> str:
-        return self._call("wxDraw.many", [batch], TIMEOUT + 0.05 * count)
+        return self._call("wxDraw.many", [batch], TIMEOUT * (1 + count / 20))
 
     def _call(self, function: str, args: list[Any], timeout: float) -> str:
         from py_mini_racer import JSEvalException
@@ -113,7 +117,7 @@ class _Engine:
         except JSEvalException as exc:  # timeout, out of memory
             name = type(exc).__name__
             reason = "too much work" if "Timeout" in name or "OOM" in name else name
-            raise MathError(f"{reason}: drawing stopped") from None
+            raise MathStopped(f"{reason}: drawing stopped") from None
 
 
 _lock = threading.Lock()
@@ -135,13 +139,9 @@ def _engine_call(work: Any) -> str:
         if not started():
             _engine = _Engine()
         assert _engine is not None
-        try:
-            return str(work(_engine))
-        except MathError:
-            # a stopped evaluation may leave MathJax half-way: the next formula gets a new one
-            _engine.close()
-            _engine = None
-            raise
+        # a stopped evaluation leaves V8 usable (MathJax keeps no state between formulas);
+        # closing it then would only race the stopped call's late answer
+        return str(work(_engine))
 
 
 def _parse(result: str) -> Drawing | MathError:
