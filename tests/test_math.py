@@ -278,3 +278,21 @@ def test_a_formula_stopped_for_time_is_not_cached_as_broken(
     again = convert_text(f"$${tex}$$")
     assert [w.rule for w in first.warnings] == ["W5"] and "stopped" in first.warnings[0].message
     assert not again.warnings and "<svg" in again.fragment
+
+
+def test_easy_rl_chapter_4_converts_under_1_mb(tmp_path: Path) -> None:
+    source = CORPUS / "easy-rl__chapter4.md"
+    if not source.exists():
+        pytest.skip(f"needs the shared corpus at {CORPUS} (../shared from the checkout)")
+    out = tmp_path / "ch4.html"
+    env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-m", "wxformat", "convert", str(source), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size < 1024 * 1024, out.stat().st_size
+    assert "WeChat takes at most 1 MB" not in done.stderr
