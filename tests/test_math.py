@@ -296,3 +296,10 @@ def test_easy_rl_chapter_4_converts_under_1_mb(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size < 1024 * 1024, out.stat().st_size
     assert "WeChat takes at most 1 MB" not in done.stderr
+
+
+def test_a_colour_cannot_smuggle_attributes_into_the_drawing() -> None:
+    drawn = wmath.drawing('\\color{red" onmouseover="alert(1)}{x}', False)
+    (path,) = BeautifulSoup(drawn.body, "html.parser").find_all("path")
+    assert set(path.attrs) == {"fill", "d"}
+    assert path["fill"] == 'red" onmouseover="alert(1)'  # one value, however odd

@@ -42,9 +42,14 @@ class MathError(Exception):
 
 @lru_cache(maxsize=1)
 def _renderer() -> str:
+    """What a drawing depends on: MathJax's version and our mathjax.js (its digest)."""
+    import hashlib
+    from importlib.resources import files
+
     from wxformat.wechat.mathjax import version
 
-    return f"mathjax-{version()}-{_FORMAT}"
+    ours = (files("wxformat.wechat") / "mathjax.js").read_bytes()
+    return f"mathjax-{version()}-{hashlib.sha256(ours).hexdigest()[:12]}-{_FORMAT}"
 
 
 def _unescape(tex: str) -> str:

@@ -186,8 +186,10 @@ var wxDraw = (function () {
     return v === undefined || v === null ? null : String(v);
   }
 
+  // text and attribute values (a \\color{...} is the writer's own string)
   function escape(text) {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;");
   }
 
   function rectOps(x, y, w, h) {
@@ -211,7 +213,7 @@ var wxDraw = (function () {
       var w = new PathWriter();
       w.add(ops, m, null);
       var scale = Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2]));
-      var s = '<path fill="none" stroke="' + colour + '"';
+      var s = '<path fill="none" stroke="' + escape(colour) + '"';
       s += ' stroke-width="' + Math.max(1, Math.round(width * scale)) + '"';
       if (dash) {
         if (dash === "0,140") s += ' stroke-linecap="round"';
@@ -303,10 +305,10 @@ var wxDraw = (function () {
         var size = Math.round(1000 * Math.sqrt(Math.abs(det)));
         var s = '<text x="' + Math.round(m[4]) + '" y="' + Math.round(m[5]) + '" font-size="' +
           size + '"';
-        if (fc !== "currentColor") s += ' fill="' + fc + '"';
+        if (fc !== "currentColor") s += ' fill="' + escape(fc) + '"';
         var weight = attr(node, "font-weight"), style = attr(node, "font-style");
-        if (weight) s += ' font-weight="' + weight + '"';
-        if (style) s += ' font-style="' + style + '"';
+        if (weight) s += ' font-weight="' + escape(weight) + '"';
+        if (style) s += ' font-style="' + escape(style) + '"';
         extras.push(s + ">" + escape(text) + "</text>");
         return;
       }
@@ -319,7 +321,7 @@ var wxDraw = (function () {
     for (var j = 0; j < order.length; j++) {
       var f = fills[order[j]];
       if (f.writer.empty) continue;
-      body += "<path" + (f.colour === "currentColor" ? "" : ' fill="' + f.colour + '"') +
+      body += "<path" + (f.colour === "currentColor" ? "" : ' fill="' + escape(f.colour) + '"') +
         ' d="' + f.writer.data() + '"/>';
     }
     return body + extras.join("");
