@@ -2,6 +2,14 @@
 
     python bench/run.py            full run (what the README quotes)
     python bench/run.py --quick    fewer repetitions (CI runs this so it cannot rot)
+    python bench/run.py --wenyan DIR   also time wenyan on the typical article, side by side
+
+wenyan (Node.js, the converter the cold-convert budget is set against): DIR is a folder
+where `npm install @wenyan-md/core jsdom form-data-encoder formdata-node` was run (its
+CLI package is not on the registry this project uses; the runner below does what the
+CLI's `render` does: front matter, Markdown, theme, highlighting, math). A `wenyan`
+command on PATH is used instead when there is one. Without either the comparison is
+skipped with a message, and the ratio budget is not judged.
 
 Articles: the shared corpus's smallest, the 11 KB doocs sample (typical) and the 64 KB
 JavaGuide article (largest). Prints a table and writes bench/results.json. Exit status is
@@ -23,6 +31,7 @@ import compileall
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,10 +46,10 @@ LARGEST = CORPUS / "JavaGuide__java-concurrent-questions-02.md"
 SMALLEST = CORPUS / "LeetCode-Go__Time_Complexity.md"  # also formula-free
 CHAPTER = CORPUS / "pumpkin-book__chapter3.md"  # 397 formulas: the math-heaviest article
 
-BUDGETS = {  # seconds (median), MB (peak)
-    "cold convert, typical (11 KB)": 0.30,
+BUDGETS = {  # seconds (median), MB (peak), or a ratio
+    "cold convert, typical / wenyan's time": 0.25,
     "cold convert, largest (64 KB)": 0.80,
-    "warm re-render, typical": 0.12,
+    "warm re-render, typical": 0.30,
     "wxformat --help": 0.15,
     "peak memory, largest (MB)": 300,
     "peak memory, 200-article batch (MB)": 300,
@@ -93,13 +102,11 @@ CORPUS_MATH = """
 import sys
 from pathlib import Path
 from wxformat.article import read_article
-from wxformat.config import load_settings
-from wxformat.pipeline import convert
+from wxformat.runner import convert_article
 total = 0.0
 for path in sorted(Path(sys.argv[1]).glob("*.md")):
     timings = {}
-    article = read_article(path)
-    convert(article, load_settings(None, article.base_dir), timings)
+    convert_article(read_article(path), None, timings)
     total += timings.get("math", 0.0)
 import time
 print(total, time.process_time())  # wall seconds of math; CPU seconds of the whole process
@@ -156,10 +163,73 @@ def shape_times() -> dict[str, float]:
     return times
 
 
+# what wenyan's CLI does for `wenyan render -f FILE` (default theme, solarized-light code,
+# Mac-style code blocks, footnotes), run with --input-type=module from DIR so that
+# `@wenyan-md/core` resolves against DIR's node_modules
+WENYAN_RUNNER = """
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { prepareRenderContext } from "@wenyan-md/core/wrapper";
+const file = process.argv[1];
+const options = {
+  file, theme: "default", highlight: "solarized-light", macStyle: true, footnote: true,
+};
+const read = async (_input, f) => ({
+  content: await readFile(f, "utf8"), absoluteDirPath: path.dirname(path.resolve(f)),
+});
+const { gzhContent } = await prepareRenderContext(undefined, options, read);
+process.stdout.write(gzhContent.content);
+"""
+
+
+def wenyan_command(folder: Path | None, article: Path) -> tuple[list[str], Path | None] | None:
+    """The command that renders the article with wenyan and the folder to run it in, or
+    None (with a message)."""
+    wenyan = shutil.which("wenyan")
+    if wenyan:
+        return [wenyan, "render", "-f", str(article)], None
+    if folder is None:
+        print("wenyan comparison skipped: no `wenyan` on PATH and no --wenyan DIR given")
+        return None
+    if not (folder / "node_modules" / "@wenyan-md" / "core").is_dir() or not shutil.which("node"):
+        print(f"wenyan comparison skipped: no node, or no @wenyan-md/core under {folder}")
+        return None
+    return ["node", "--input-type=module", "-e", WENYAN_RUNNER, str(article)], folder
+
+
+def cold_process_stages(path: Path, reps: int) -> dict[str, float]:
+    """Per-stage times of one conversion in a fresh process: the first conversion pays for
+    importing each stage's libraries (premailer, Pygments) and for premailer parsing the
+    theme, which a warm process has done already."""
+    code = (
+        "import json, sys, time\n"
+        "from wxformat import deferred\n"
+        "deferred.defer()\n"
+        "start = time.perf_counter()\n"
+        "from wxformat.article import read_article\n"
+        "from wxformat.runner import convert_article\n"
+        "timings = {'import wxformat': time.perf_counter() - start}\n"
+        "start = time.perf_counter()\n"
+        "import premailer, cssutils\n"
+        "timings['import premailer + cssutils'] = time.perf_counter() - start\n"
+        "from pathlib import Path\n"
+        "article = read_article(Path(sys.argv[1]))\n"
+        "convert_article(article, None, timings)\n"
+        "print(json.dumps(timings))\n"
+    )
+    samples: dict[str, list[float]] = {}
+    for _ in range(reps):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+        )
+        for stage, seconds in json.loads(done.stdout).items():
+            samples.setdefault(stage, []).append(seconds)
+    return {stage: statistics.median(values) for stage, values in samples.items()}
+
+
 def stage_times(path: Path, reps: int) -> dict[str, float]:
     from wxformat.article import read_article
-    from wxformat.config import load_settings
-    from wxformat.pipeline import convert
+    from wxformat.runner import convert_article
 
     totals: dict[str, list[float]] = {}
     for _ in range(reps + 1):
@@ -167,7 +237,7 @@ def stage_times(path: Path, reps: int) -> dict[str, float]:
         start = time.perf_counter()
         article = read_article(path)
         timings["read"] = time.perf_counter() - start
-        convert(article, load_settings(None, article.base_dir), timings)
+        convert_article(article, None, timings)
         for stage, seconds in timings.items():
             totals.setdefault(stage, []).append(seconds)
     return {stage: statistics.median(values[1:]) for stage, values in totals.items()}
@@ -188,6 +258,9 @@ def warm_rerender(path: Path, reps: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions; report only")
+    parser.add_argument(
+        "--wenyan", type=Path, help="folder with @wenyan-md/core installed (see above)"
+    )
     args = parser.parse_args()
     if not TYPICAL.exists():
         raise SystemExit(f"the shared corpus is not at {CORPUS}")
@@ -204,6 +277,20 @@ def main() -> int:
     results["cold convert, typical (11 KB)"] = median_of(
         [*cli, "convert", str(TYPICAL), "-o", str(out)], reps
     )
+    wenyan = wenyan_command(args.wenyan, TYPICAL)
+    if wenyan is not None:
+        # side by side: wenyan's runs alternate with ours, so a slow spell hits both
+        ours, theirs = [], []
+        command, folder = wenyan
+        run(command, cwd=folder)
+        for _ in range(max(3, reps // 3)):
+            theirs.append(run(command, cwd=folder))
+            ours.append(run([*cli, "convert", str(TYPICAL), "-o", str(out)]))
+        results["wenyan render, typical (Node.js)"] = statistics.median(theirs)
+        results["cold convert, typical, beside wenyan"] = statistics.median(ours)
+        results["cold convert, typical / wenyan's time"] = statistics.median(
+            a / b for a, b in zip(ours, theirs, strict=True)
+        )
     results["cold convert, typical, empty cache"] = median_empty_cache(
         [*cli, "convert", str(TYPICAL), "-o", str(out)], reps
     )
@@ -248,6 +335,7 @@ def main() -> int:
         output_of(NO_V8, str(SMALLEST), str(out))
     )
     stages = {f"stage: {k}": v for k, v in stage_times(TYPICAL, reps).items()}
+    stages.update({f"cold process: {k}": v for k, v in cold_process_stages(TYPICAL, reps).items()})
     results.update(shape_times())
 
     machine = (
@@ -260,12 +348,14 @@ def main() -> int:
     missed = []
     for name, value in {**results, **stages}.items():
         budget = BUDGETS.get(name)
-        unit = "MB" if "MB" in name else ("" if "(0 = no)" in name else "s")
-        shown = {"MB": f"{value:.0f} MB", "": f"{value:.0f}"}.get(unit, f"{value * 1000:.0f} ms")
+        unit = "MB" if "MB" in name else ("x" if "/" in name else "s")
+        unit = "n" if "(0 = no)" in name else unit
+        counts = {"MB": "{:.0f} MB", "x": "{:.2f}", "n": "{:.0f}"}
+        shown = counts[unit].format(value) if unit in counts else f"{value * 1000:.0f} ms"
         limit = (
             ""
             if budget is None
-            else {"MB": f"{budget:.0f} MB", "": f"{budget:.0f}"}.get(
+            else {"MB": f"{budget:.0f} MB", "x": f"{budget:.2f}", "n": f"{budget:.0f}"}.get(
                 unit, f"{budget * 1000:.0f} ms"
             )
         )

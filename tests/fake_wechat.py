@@ -1,8 +1,9 @@
 """A local fake of WeChat's API on 127.0.0.1, following the documented contract.
 
 It checks the credentials and the token, the multipart field name (`media`), image types
-and sizes, and the JSON of draft/add (UTF-8, no \\u escapes, the fields WeChat needs, a
-thumb_media_id it issued). It can be told to answer an error code, or to drop the
+and sizes, and the JSON of draft/add and draft/update (UTF-8, no \\u escapes, the fields
+WeChat needs, a thumb_media_id it issued; for an update, a draft it holds, index 0 and
+`articles` as one object). `delete_draft` removes a draft as the editor would. It can be told to answer an error code, or to drop the
 connection, for the next calls to a path. It also serves images, as a remote host would.
 """
 
@@ -30,7 +31,9 @@ class FakeWeChat:
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)  # (path, filename, bytes)
     materials: dict[str, bytes] = field(default_factory=dict)
-    drafts: list[dict[str, Any]] = field(default_factory=list)
+    drafts: list[dict[str, Any]] = field(default_factory=list)  # every draft/add, in order
+    saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # media_id -> draft now
+    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (media_id, article)
     raw_drafts: list[bytes] = field(default_factory=list)
     failures: dict[str, list[int | str]] = field(default_factory=lambda: defaultdict(list))
     images: dict[str, bytes] = field(default_factory=dict)  # path -> bytes served as a remote host
@@ -40,6 +43,10 @@ class FakeWeChat:
     def fail_next(self, path: str, *answers: int | str) -> None:
         """Answer the next calls to path with these error codes, or "drop" the connection."""
         self.failures[path].extend(answers)
+
+    def delete_draft(self, media_id: str) -> None:
+        """The writer deletes the draft in the editor (or publishes it)."""
+        del self.saved[media_id]
 
     def new_token(self) -> str:
         self._count += 1
@@ -161,12 +168,22 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
                     fake.materials[media_id] = data
                     self.answer({"media_id": media_id, "url": image_url})
                 return
-            if url.path == "/cgi-bin/draft/add":
+            if url.path in ("/cgi-bin/draft/add", "/cgi-bin/draft/update"):
                 fake.raw_drafts.append(body)
                 if b"\\u" in body:
                     self.error(40033, "invalid charset: \\uxxxx escapes")
                     return
-                articles = json.loads(body.decode("utf-8")).get("articles")
+                request = json.loads(body.decode("utf-8"))
+                articles = request.get("articles")
+                if url.path.endswith("update"):
+                    media_id = request.get("media_id")
+                    if media_id not in fake.saved:
+                        self.error(40007, "invalid media_id")
+                        return
+                    if request.get("index") != 0 or not isinstance(articles, dict):
+                        self.error(40018, "invalid index or articles")
+                        return
+                    articles = [articles]
                 if not isinstance(articles, list) or len(articles) != 1:
                     self.error(44003, "empty news data")
                     return
@@ -180,8 +197,15 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
                 if article.get("thumb_media_id") not in fake.materials:
                     self.error(40007, "invalid media_id")
                     return
+                if url.path.endswith("update"):
+                    fake.updates.append((media_id, article))
+                    fake.saved[media_id] = article
+                    self.answer({"errcode": 0, "errmsg": "ok"})
+                    return
                 fake.drafts.append(article)
-                self.answer({"media_id": f"DRAFT-{len(fake.drafts)}"})
+                media_id = f"DRAFT-{len(fake.drafts)}"
+                fake.saved[media_id] = article
+                self.answer({"media_id": media_id})
                 return
             self.send_error(404)
 

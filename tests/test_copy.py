@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -37,7 +38,12 @@ def xdisplay() -> Iterator[str]:
     )
     os.close(write)
     with os.fdopen(read) as numbers:
-        display = ":" + numbers.readline().strip()
+        ready, _, _ = select.select([numbers], [], [], 30)  # never wait forever for it
+        display = ":" + numbers.readline().strip() if ready else ""
+    if not ready or display == ":":
+        server.kill()
+        server.wait(timeout=10)
+        pytest.fail("Xvfb did not start within 30 s")
     yield display
     server.terminate()
     server.wait(timeout=10)
@@ -146,3 +152,26 @@ def test_macos_command_carries_exact_html_and_escaped_text(monkeypatch: pytest.M
     monkeypatch.setattr(clipboard, "_run", lambda cmd, data: calls.append(cmd))
     assert "osascript" in clipboard.copy(Payload(FRAGMENT, text), platform="darwin").how
     assert calls == [command]
+
+
+def unused_display() -> str:
+    """A display number no X server listens on (no socket, no lock file)."""
+    for number in range(87, 200):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return f":{number}"
+    pytest.fail("no free X display number between :87 and :199")
+
+
+def test_a_display_that_does_not_answer_is_named_with_what_to_do() -> None:
+    if not shutil.which("xclip"):
+        pytest.fail("xclip is needed: apt-get install xclip")
+    display = unused_display()
+    clean = {k: v for k, v in os.environ.items() if k != "WAYLAND_DISPLAY"}
+    run = wxformat("copy", str(WELCOME), env={**clean, "DISPLAY": display})
+    assert run.returncode == 1
+    assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
+    assert f"no X display answered at DISPLAY={display}" in run.stderr, run.stderr
+    assert "Xvfb" in run.stderr and "ssh -X" in run.stderr and "convert -o" in run.stderr

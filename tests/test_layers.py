@@ -1,33 +1,115 @@
-"""The pipeline runs one way: render and mdext hand the wechat stage only what
-wxformat.contract names; nothing under wechat/ reaches back into them."""
+"""The package's modules import one another one way only: no import cycles, and the
+WeChat stage never reaches back into the Markdown stage. Read from the source with ast,
+imports inside functions included (deferring an import hides a cycle; it does not remove
+it), imports only made for type checking left out."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-import wxformat
-
-PACKAGE = Path(wxformat.__file__).parent
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wxformat"
 
 
-def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return names
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def test_nothing_under_wechat_imports_render_or_mdext() -> None:
-    files = sorted((PACKAGE / "wechat").glob("*.py"))
-    assert files
-    for path in files:
-        for name in imported_modules(path):
-            assert not name.startswith(("wxformat.render", "wxformat.mdext")), (path.name, name)
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _type_checking_only(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST, here: str, is_package: bool) -> set[str]:
+    found: set[str] = set()
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and _type_checking_only(node):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = here.split(".")
+                anchor = anchor[: len(anchor) - node.level + (1 if is_package else 0)]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in MODULES else base)
+        stack.extend(ast.iter_child_nodes(node))
+    return {name for name in found if name in MODULES and name != here}
+
+
+def import_graph() -> dict[str, set[str]]:
+    return {
+        name: _imports(ast.parse(path.read_text(encoding="utf-8")), name, path.stem == "__init__")
+        for name, path in MODULES.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each strongly connected group of modules (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return groups
+
+
+def test_the_graph_sees_the_imports_it_must() -> None:
+    graph = import_graph()
+    assert len(graph) > 30
+    assert "wxformat.inline" in graph["wxformat.pipeline"]  # a module-level import
+    assert "wxformat.batch" in graph["wxformat.cli"]  # an import inside a function
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_module_imports_itself_back() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_the_wechat_stage_never_imports_the_markdown_stage() -> None:
+    graph = import_graph()
+    wechat = [name for name in graph if name.startswith("wxformat.wechat")]
+    assert len(wechat) > 5
+    for name in wechat:
+        back = {t for t in graph[name] if t.startswith(("wxformat.render", "wxformat.mdext"))}
+        assert not back, (name, back)
 
 
 def test_math_placeholders_are_named_in_the_contract() -> None:
@@ -35,6 +117,7 @@ def test_math_placeholders_are_named_in_the_contract() -> None:
     from wxformat.mdext import math as mdext_math
     from wxformat.wechat import math as wechat_math
 
-    assert "wxformat.contract" in imported_modules(PACKAGE / "mdext" / "math.py")
-    assert "wxformat.contract" in imported_modules(PACKAGE / "wechat" / "math.py")
+    graph = import_graph()
+    assert "wxformat.contract" in graph["wxformat.mdext.math"]
+    assert "wxformat.contract" in graph["wxformat.wechat.math"]
     assert mdext_math.MATH_CLASS is contract.MATH_CLASS is wechat_math.MATH_CLASS

@@ -424,3 +424,13 @@ def test_chinese_in_a_formula_is_set_as_text_between_drawings() -> None:
     formula = soup.find("svg").parent
     assert len(formula.find_all("svg")) == 3  # x_1=(  =  )
     assert not result.warnings
+
+
+def test_dollars_in_indented_code_are_code() -> None:
+    # an indented code block is code to its last line: a `$$` line neither ends it nor
+    # turns into a formula (GitHub and every CommonMark tool read it so)
+    soup = html_of("text\n\n    total = 0\n    $$\n    x^2\n    $$\n    print(total)\n\nafter")
+    assert soup.find(class_="wx-math-display") is None
+    blocks = soup.find_all("pre")
+    assert len(blocks) == 1
+    assert blocks[0].get_text() == "total = 0\n$$\nx^2\n$$\nprint(total)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -11,9 +12,11 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Page
@@ -146,7 +149,7 @@ def test_render_error_shows_and_the_server_keeps_running(page: Page, article: Pa
 def test_files_outside_the_article_folder_are_refused(server: PreviewServer, article: Path) -> None:
     secret = article.parent.parent / "secret.txt"
     secret.write_text("do not serve", encoding="utf-8")
-    with urllib.request.urlopen(server.url + "pic.png") as ok:
+    with urllib.request.urlopen(server.url + "pic.png", timeout=10) as ok:
         assert ok.status == 200 and ok.read(4) == b"\x89PNG"
     for path in (
         "../secret.txt",
@@ -157,36 +160,66 @@ def test_files_outside_the_article_folder_are_refused(server: PreviewServer, art
     ):
         request = urllib.request.Request(server.url + path)
         with pytest.raises(urllib.error.HTTPError) as info:
-            urllib.request.urlopen(request)
+            urllib.request.urlopen(request, timeout=10)
         assert info.value.code == 404, path
         info.value.close()
     assert safe_local_file(article.parent, "/../secret.txt") is None
 
 
 def test_render_endpoint_is_what_convert_writes(server: PreviewServer, article: Path) -> None:
-    with urllib.request.urlopen(server.url + "__wx/render?theme=tech") as response:
+    with urllib.request.urlopen(server.url + "__wx/render?theme=tech", timeout=10) as response:
         data = json.load(response)
     assert data["ok"] and data["html"] == convert_file(article, Options(theme="tech")).fragment
 
 
-def test_ctrl_c_stops_the_server_cleanly(article: Path) -> None:
+def read_line(stream: IO[str], seconds: float) -> str:
+    """A line from a child's pipe, or '' if none comes in time (a test never waits forever)."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else ""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize(
+    ("sent", "ignored_at_start"),
+    [
+        (signal.SIGINT, False),
+        (signal.SIGTERM, False),
+        # as a background job starts it (`wxformat preview post.md &`): SIGINT ignored, so
+        # Python installs no Ctrl+C handler of its own; preview must install one
+        (signal.SIGINT, True),
+    ],
+    ids=["ctrl-c", "sigterm", "ctrl-c-in-background-job"],
+)
+def test_the_first_signal_stops_the_server_cleanly(
+    article: Path, sent: signal.Signals, ignored_at_start: bool
+) -> None:
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     proc = subprocess.Popen(
         [sys.executable, "-m", "wxformat", "preview", str(article), "--no-open", "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ignore_sigint if ignored_at_start else None,
     )
-    assert proc.stderr is not None
-    line = proc.stderr.readline()
-    assert "previewing" in line and "127.0.0.1" in line
-    url = line.split(" at ")[1].split()[0]
-    with urllib.request.urlopen(url) as response:
-        assert response.status == 200
-    proc.send_signal(signal.SIGINT)
-    rest = proc.stderr.read()
-    proc.stderr.close()
-    assert proc.wait(timeout=10) == 0
-    assert "preview stopped" in rest and "Traceback" not in rest
+    try:
+        assert proc.stderr is not None
+        line = read_line(proc.stderr, 30)
+        assert "previewing" in line and "127.0.0.1" in line
+        url = line.split(" at ")[1].split()[0]
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+        proc.send_signal(sent)
+        assert proc.wait(timeout=10) == 0
+        rest = proc.stderr.read()
+        assert "preview stopped" in rest and "Traceback" not in rest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def test_as_wechat_view_shows_what_the_paste_filter_keeps(page: Page, article: Path) -> None:
@@ -204,3 +237,56 @@ def test_as_wechat_view_shows_what_the_paste_filter_keeps(page: Page, article: P
     fragment = convert_file(article, Options()).fragment
     assert "var(" not in shown
     assert paste_filter(fragment)[0].count("<p") == shown.count("<p")
+
+
+def test_a_theme_given_by_its_chinese_name_shows_under_its_name(article: Path) -> None:
+    srv = PreviewServer(article, Options(theme="水墨"), port=0)
+    srv.start()
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.goto(srv.url)
+            tab.wait_for_selector("#article section")
+            assert tab.eval_on_selector("#theme", "e => e.value") == "ink"
+            assert tab.evaluate("document.body.dataset.theme") == "ink"
+    finally:
+        srv.stop()
+
+
+def test_editing_the_footer_template_updates_the_page(tmp_path: Path) -> None:
+    (tmp_path / "wxformat.toml").write_text(
+        '[footer]\naccount = "号"\ntemplate = "footer.html"\n', encoding="utf-8"
+    )
+    (tmp_path / "footer.html").write_text("<p>旧的页脚</p>", encoding="utf-8")
+    path = tmp_path / "post.md"
+    path.write_text("# 标题\n\n正文\n", encoding="utf-8")
+    srv = PreviewServer(path, Options(), port=0)
+    srv.start()
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        with chromium() as browser:
+            tab = browser.new_page()
+            tab.goto(srv.url)
+            tab.wait_for_selector("#article section")
+            assert "旧的页脚" in tab.inner_text("#article")
+            time.sleep(0.3)  # let the watcher settle
+            (tmp_path / "footer.html").write_text("<p>新的页脚</p>", encoding="utf-8")
+            tab.wait_for_function(
+                "document.querySelector('#article').innerText.includes('新的页脚')", timeout=5000
+            )
+    finally:
+        srv.stop()
+
+
+def test_a_colour_css_cannot_use_is_not_written_into_the_styles(server: PreviewServer) -> None:
+    def render(color: str) -> str:
+        url = server.url + "__wx/render?color=" + urllib.parse.quote(color)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            data = json.load(response)
+        assert data["ok"], data
+        return str(data["html"])
+
+    assert "teal" in render("teal")
+    bad = render("red;position:absolute")
+    assert "position:absolute" not in bad and bad == render("")

@@ -14,8 +14,7 @@ import pytest
 from tests.browser import chromium
 from tests.conftest import ARTICLES
 from wxformat.article import parse_article, read_article
-from wxformat.config import Settings, load_settings
-from wxformat.pipeline import convert
+from wxformat.runner import Options, convert_article
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -46,7 +45,7 @@ MEASURE = """() => {
 @pytest.mark.browser
 def test_math_sample_looks_right_at_375px() -> None:
     article = read_article(ARTICLES / "math.md")
-    page_html = convert(article, load_settings(None, article.base_dir)).page()
+    page_html = convert_article(article).page()
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2)
@@ -76,7 +75,7 @@ def test_a_slightly_wide_formula_shrinks_to_fit_and_a_very_wide_one_scrolls() ->
     very = " + ".join(f"a_{{{k}}} x^{{{k}}}" for k in range(40))
     text = f"$$\n{slightly}\n$$\n\n$$\n{very}\n$$\n"
     article = parse_article(text, ARTICLES / "wide.md")
-    page_html = convert(article, Settings(base_dir=ARTICLES)).page()
+    page_html = convert_article(article, Options(footer=False)).page()
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2)
         page.set_content(page_html, wait_until="load")
@@ -139,7 +138,7 @@ INLINE_BOXES = """() => [...document.querySelectorAll('svg, text')].map(e => {
 @pytest.mark.browser
 def test_a_page_of_constructs_at_375px_light_and_dark() -> None:
     article = parse_article(CONSTRUCTS, ARTICLES / "constructs.md")
-    result = convert(article, Settings(base_dir=ARTICLES))
+    result = convert_article(article)
     assert not [w for w in result.warnings if w.rule == "W5"], result.warnings
     ARTIFACTS.mkdir(exist_ok=True)
     with chromium() as browser:
@@ -183,7 +182,7 @@ def test_an_inline_formula_wider_than_the_column_never_widens_the_page() -> None
     far = " + ".join(f"a_{{{k}}} x^{{{k}}}" for k in range(1, 30))  # about 4 columns
     text = f"稍宽 ${slightly}$，然后。\n\n很宽 ${far}$，然后文字继续写。\n"
     article = parse_article(text, ARTICLES / "inline.md")
-    page_html = convert(article, Settings(base_dir=ARTICLES)).page()
+    page_html = convert_article(article).page()
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 375, "height": 800}, device_scale_factor=2)
         page.set_content(page_html, wait_until="load")

@@ -14,17 +14,21 @@ from pathlib import Path
 
 from tests.conftest import ARTICLES, run_process
 from wxformat import cache
-from wxformat.inline import _RULES_FORMAT, _rules, parse_rules
+from wxformat.inline import _CSS_FORMAT, keepable_rules, prepared_css
 from wxformat.wechat.code import _HIGHLIGHTER, block_colors
 
-PROBE = """
+# what only an option or another command needs: never on the cold convert path
+OPTIONAL = ["pangu", "mcp", "playwright", "httpx"]
+PROBE = (
+    f"OPTIONAL = {OPTIONAL!r}\n"
+    + """
 import json, sys
 sys.argv = ["wxformat", *sys.argv[1:]]
 from wxformat.cli import cli, deferred
 try:
     cli.main(standalone_mode=False)
 finally:
-    names = [*deferred.DEFERRED, "pygments.lexer", "tinycss2"]
+    names = [*deferred.DEFERRED, "pygments.lexer", "tinycss2", "premailer", "cssutils", *OPTIONAL]
     # a stand-in, or never imported (chardet need not be installed), is "not loaded"
     loaded = {
         name: "loaded" if type(sys.modules.get(name)).__name__ == "module" else "not loaded"
@@ -32,6 +36,7 @@ finally:
     }
     print(json.dumps(loaded), file=sys.stderr)
 """
+)
 
 
 def probe(*args: str, cache: Path) -> dict[str, str]:
@@ -47,16 +52,24 @@ def test_cold_convert_leaves_the_deferred_modules_unloaded(tmp_path: Path) -> No
     article = ARTICLES / "welcome.md"  # code blocks, a table, links, lists, a formula
     out = tmp_path / "out.html"
     first = probe("convert", str(article), "-o", str(out), cache=tmp_path / "cache")
-    # the first run draws the formula (MathJax in V8), highlights the code and parses the theme;
-    # none of it needs these
-    for name in ("soupsieve", "chardet", "urllib.request"):
+    # the first run draws the formula (MathJax in V8), highlights the code and prepares the
+    # theme; none of it needs these
+    for name in ("soupsieve", "chardet", "urllib.request", "requests", *OPTIONAL):
         assert first[name] == "not loaded", (name, first)
     assert first["pygments.lexer"] == "loaded" and first["tinycss2"] == "loaded"
+    assert first["premailer"] == "loaded"  # premailer inlines the theme
     # the second finds all three in the cache and loads none of the heavy modules
     again = probe("convert", str(article), "-o", str(out), cache=tmp_path / "cache")
-    for name in ("soupsieve", "chardet", "urllib.request", "importlib.metadata"):
+    for name in ("soupsieve", "chardet", "urllib.request", "importlib.metadata", "requests"):
         assert again[name] == "not loaded", (name, again)
     assert again["pygments.lexer"] == "not loaded" and again["tinycss2"] == "not loaded"
+    assert again["premailer"] == "loaded"
+
+
+def test_help_does_not_import_the_inliner(tmp_path: Path) -> None:
+    loaded = probe("--help", cache=tmp_path / "cache")
+    for name in ("premailer", "cssutils", "tinycss2", "pygments.lexer", "requests"):
+        assert loaded[name] == "not loaded", (name, loaded)
 
 
 def test_deferred_modules_work_when_used(tmp_path: Path) -> None:
@@ -78,7 +91,9 @@ import soupsieve.css_parser
 assert type(sys.modules["soupsieve"]).__name__ == "module"
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.stdout.strip() == "ok", done.stderr
 
 
@@ -94,10 +109,48 @@ def test_cached_theme_rules_and_code_give_the_same_article(tmp_path: Path) -> No
     assert 'style="' in outputs[0] and "<pre" in outputs[0]
 
 
-def test_a_corrupt_cached_theme_is_parsed_again() -> None:
-    css = "p { color: red } .wx-note > p { margin: 0 }"
-    cache.put(cache.key(_RULES_FORMAT, css), '[["p", 1]]')  # not what we write
-    assert _rules(css) == parse_rules(css)
-    assert [rule.selector for rule in _rules(css)] == ["p", ".wx-note > p"]
-    cache.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
-    assert block_colors("github") == ("#f8f8f8", "#24292e")
+def test_the_cached_theme_is_the_prepared_theme() -> None:
+    css = ":root { --c: red }\np { color: var(--c) } /* note */ @media print { p { color: blue } }"
+    overrides = (("c", "#010203"),)
+    store = cache.MemoryCache()
+    assert prepared_css(css, overrides, store) == keepable_rules("p { color: #010203 }")
+    assert store.get(cache.key(_CSS_FORMAT, css, repr(overrides))) == "p { color: #010203 }"
+
+
+def test_a_corrupt_cached_code_colour_is_computed_again() -> None:
+    store = cache.MemoryCache()
+    store.put(cache.key(_HIGHLIGHTER, "colors", "default"), "no separator")
+    assert block_colors("github", store) == ("#f8f8f8", "#24292e")
+
+
+def test_a_warm_re_render_parses_no_css_again() -> None:
+    """What preview does on save: premailer's caches must hold the whole theme."""
+    script = """
+import cssutils
+from pathlib import Path
+from wxformat.article import read_article
+from wxformat.runner import convert_article
+article = read_article(Path(ARTICLE))
+first = convert_article(article).fragment
+calls = []
+for name in ("parseString", "parseStyle"):
+    real = getattr(cssutils, name)
+    def counted(*args, real=real, name=name, **kwargs):
+        calls.append(name)
+        return real(*args, **kwargs)
+    setattr(cssutils, name, counted)
+assert convert_article(article).fragment == first
+print(len(calls))
+""".replace("ARTICLE", repr(str(ARTICLES / "welcome.md")))
+    env = {k: v for k, v in os.environ.items() if k != "PREMAILER_CACHE_MAXSIZE"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
+    # premailer's default cache size, for contrast: the same re-render parses again
+    env["PREMAILER_CACHE_MAXSIZE"] = "128"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert int(done.stdout.strip()) > 0

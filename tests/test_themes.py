@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLES, CliRun
+from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
 from tests.wechat_checks import low_contrast_text, wechat_problems
 from wxformat.article import read_article
-from wxformat.config import load_settings
-from wxformat.pipeline import convert
+from wxformat.runner import Options, convert_article
 from wxformat.themes import builtin_names, load_theme
 from wxformat.themes_cli import SAMPLE
 
@@ -41,8 +42,7 @@ def test_themes_are_distinct_not_recolours() -> None:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.parent.name + "/" + p.stem)
 def test_theme_renders_sample_within_wechat_rules_and_legibly(theme: str, sample: Path) -> None:
     article = read_article(sample)
-    settings = load_settings(None, article.base_dir).override(theme=theme)
-    fragment = convert(article, settings).fragment
+    fragment = convert_article(article, Options(theme=theme)).fragment
     assert wechat_problems(fragment) == []
     assert low_contrast_text(fragment) == []
 
@@ -62,6 +62,70 @@ def test_user_theme_folder_extends_a_builtin(tmp_path: Path, cli: Callable[..., 
     assert "letter-spacing:0.3em" in run.out and "#aa3300" in run.out
     (tmp_path / "wxformat.toml").write_text('theme = "mine"\n', encoding="utf-8")
     assert "letter-spacing:0.3em" in cli("convert", str(post), "--fragment").out
+
+
+def _theme(folder: Path, css: str) -> Path:
+    folder.mkdir()
+    (folder / "theme.toml").write_text(
+        'name = "t"\nextends = "default"\ndescription = "x"\n', encoding="utf-8"
+    )
+    (folder / "style.css").write_text(css, encoding="utf-8")
+    return folder
+
+
+def test_theme_cascade_is_the_browsers(tmp_path: Path) -> None:
+    """premailer applies the structural pseudo-classes a browser does, and orders rules by
+    specificity, then by place, whatever order the theme writes them in."""
+    theme = _theme(
+        tmp_path / "t",
+        "blockquote p:first-child { color: #cc0000 }\n"
+        ".wx-article blockquote p { color: #0000cc; font-size: 15px }\n"
+        "blockquote p { font-size: 17px; letter-spacing: 1px }\n",
+    )
+    soup = soup_of("> one\n>\n> two\n", theme=str(theme))
+    first, second = soup.find_all("p")
+    # (0,1,2) beats (0,0,3): the first paragraph is blue like the second, not red
+    assert "color:#0000cc" in first["style"] and "color:#0000cc" in second["style"]
+    assert "font-size:15px" in first["style"] and "letter-spacing:1px" in first["style"]
+    theme2 = _theme(tmp_path / "t2", "blockquote p:first-child { color: #cc0000 }\n")
+    first, second = soup_of("> one\n>\n> two\n", theme=str(theme2)).find_all("p")
+    assert "color:#cc0000" in first["style"] and "#cc0000" not in second["style"]
+
+
+def test_rules_wechat_cannot_keep_are_dropped_and_nothing_is_fetched(tmp_path: Path) -> None:
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"p { color: #123456 }")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        theme = _theme(
+            tmp_path / "t",
+            f'@import url("http://127.0.0.1:{port}/more.css");\n'
+            "@media (max-width: 400px) { p { color: #654321 } }\n"
+            '@font-face { font-family: "X"; src: url(x.woff) }\n'
+            'p::before { content: "x"; color: #abcdef }\n'
+            "p { text-indent: 2em }\n",
+        )
+        fragment = convert_text("one\n", theme=str(theme)).fragment
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []
+    assert "text-indent:2em" in fragment
+    for gone in ("#123456", "#654321", "#abcdef", "content", "@"):
+        assert gone not in fragment
 
 
 def test_themes_command_lists_every_theme(cli: Callable[..., CliRun]) -> None:

@@ -15,6 +15,7 @@ from bs4.element import NavigableString, Tag
 from tests.conftest import convert_text, soup_of
 from wxformat.wechat.cleanup import clean_style
 from wxformat.wechat.lists import number_svg
+from wxformat.wechat.paste_filter import paste_filter
 
 # 1x1 RGB pixel (no alpha), and the same with an alpha channel
 OPAQUE_PNG = (
@@ -238,7 +239,10 @@ def test_w19_images_over_limit_or_missing_warn_by_name(tmp_path: Path) -> None:
 
 def test_w21_svg_draws_in_current_colour() -> None:
     soup = soup_of("$x$\n\n1. one")
-    for svg in soup.find_all("svg"):
+    svgs = soup.find_all("svg")
+    assert len(svgs) == 2  # the formula and the list number
+    for svg in svgs:
+        assert svg.find_all("path")
         assert svg.get("fill") == "currentColor"
         assert all(p.get("fill") in (None, "currentColor") for p in svg.find_all("path"))
 
@@ -258,3 +262,20 @@ def test_images_get_caption_only_from_meaningful_alt() -> None:
     soup = soup_of("![image.png](https://x.example/a.png)\n\n![架构图](https://x.example/b.png)")
     captions = [f.get_text() for f in soup.find_all("figcaption")]
     assert captions == ["架构图"]
+
+
+def test_w15_a_space_between_inline_elements_rides_in_their_text() -> None:
+    # the editor drops a text node of white space alone: `**定义** $x$` would read 定义x
+    source = "**定义** $x$ 与 `a` `b`，*斜* **粗** 见[文档](https://d.example) $a$ $b$"
+    fragment = convert_text(source).fragment
+    soup = BeautifulSoup(fragment, "html.parser")
+    alone = [t for t in soup.find_all(string=True) if t and not t.strip(" \t\n\r")]
+    assert alone == []
+    text = soup.get_text()
+    assert "定义 " in text and "a b" in text and "斜 粗" in text and "见文档[1]" in text
+    pasted, changes = paste_filter(fragment)
+    assert not [c for c in changes if c.rule == "W15"]
+    assert BeautifulSoup(pasted, "html.parser").get_text() == text
+    # and the simulated paste reports the loss in HTML that keeps such a space alone
+    _, changes = paste_filter("<p><b>定义</b> <i>x</i></p>")
+    assert [c.rule for c in changes] == ["W15"]

@@ -2,8 +2,8 @@
 
 One bad article does not stop the rest; the summary counts converted, unchanged, warnings
 and failures, and the exit status is non-zero if any failed. With `changed_only`, an
-article is skipped when its output is newer than the article, its wxformat.toml and its
-theme's files.
+article is skipped when its output is newer than the article and every file its resolved
+options read (wxformat.toml, the theme's files, the footer's template and QR code).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wxformat.errors import WxformatError
-from wxformat.runner import Options
+from wxformat.options import Options
 
 BATCH_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
@@ -50,30 +50,22 @@ def output_for(source: Path, folder: Path, outdir: Path) -> Path:
 
 
 def _inputs_mtime(source: Path, options: Options) -> float:
-    """The newest of what the output depends on: the article, its config, its theme."""
+    """The newest of what the output depends on: the article and the files its options read.
+    Infinite (convert again) when the options cannot be resolved: the conversion says why."""
     from wxformat.article import read_article
-    from wxformat.config import find_config
-    from wxformat.runner import settings_for
-    from wxformat.themes import load_theme
+    from wxformat.options import resolve
 
-    times = [source.stat().st_mtime]
-    config = options.config or find_config(source.resolve().parent)
-    if config and config.exists():
-        times.append(config.stat().st_mtime)
     try:
         article = read_article(source, options.encoding)
-        settings = settings_for(article, options)
-        theme = load_theme(settings.theme, (settings.base_dir,))
-        if theme.path:
-            times += [p.stat().st_mtime for p in theme.path.iterdir() if p.is_file()]
-    except WxformatError:
-        pass  # the conversion itself will report it
-    return max(times)
+        depends = resolve(article, options).depends_on
+        return max(p.stat().st_mtime for p in (source, *depends))
+    except (WxformatError, OSError):
+        return float("inf")
 
 
 def convert_one(source: Path, output: Path, options: Options, changed_only: bool) -> Outcome:
     """Convert one article to its output file; never raises for the user's problems."""
-    from wxformat.cli import write_atomically
+    from wxformat.output import write_atomically
     from wxformat.runner import convert_file
 
     try:

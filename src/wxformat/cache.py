@@ -1,55 +1,177 @@
-"""A small persistent cache (SQLite in the user's cache folder) for work that is slow and
-pure: a formula's SVG depends only on its TeX and the renderer's version. Preview
-re-renders, batch runs and repeated converts reuse it. Any failure to open or write the
-cache is ignored: it only ever saves time. WXFORMAT_CACHE_DIR moves it; `off` disables it.
+"""Caches for work that is slow and pure: a formula's SVG depends only on its TeX and the
+renderer's version, a code block's colours on its code, language and theme.
+
+The pipeline never opens a cache itself: the caller hands one in (`convert(..., cache=)`).
+The command line hands in the disk cache (`open_default`), an SQLite file in the
+platform's cache folder, bounded in size (the oldest entries go first). Any failure to
+open or write it is ignored: a cache only ever saves time.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
+from typing import Protocol
 
-_lock = threading.Lock()
-_connection: sqlite3.Connection | None = None
-_opened = False
-
-
-def cache_dir() -> Path | None:
-    setting = os.environ.get("WXFORMAT_CACHE_DIR")
-    if setting == "off":
-        return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.path.join(os.environ["LOCALAPPDATA"])
-        if os.name == "nt" and "LOCALAPPDATA" in os.environ
-        else os.path.join(os.path.expanduser("~"), ".cache")
-    )
-    return Path(base) / "wxformat"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+FILE_NAME = "cache.sqlite3"
 
 
-def _db() -> sqlite3.Connection | None:
-    global _connection, _opened
-    if _opened:
-        return _connection
-    _opened = True
-    folder = cache_dir()
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(folder / "cache.sqlite3", timeout=2, check_same_thread=False)
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
-        conn.commit()
-        _connection = conn
-    except (OSError, sqlite3.Error):
-        _connection = None
-    return _connection
+class Cache(Protocol):
+    """What the stages need from a cache: text values by key. (Hashable, so a function
+    that memoizes by its arguments can take one.)"""
+
+    def __hash__(self) -> int: ...
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str) -> None: ...
+
+
+class MemoryCache:
+    """A bounded least-recently-used cache in this process only."""
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: str) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+class DiskCache:
+    """An SQLite file shared by every wxformat process, at most about max_bytes of values:
+    when a write takes it over, the oldest-written entries are deleted down to 3/4 of it.
+    Hits are also kept in memory for this process."""
+
+    def __init__(self, folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.path = folder / FILE_NAME
+        self.max_bytes = max_bytes
+        self.memory = MemoryCache()
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+        self._total: int | None = None  # bytes of values on disk, counted at the first write
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._opened:
+            return self._db
+        self._opened = True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=2, check_same_thread=False)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value TEXT NOT NULL,"
+                " size INTEGER NOT NULL, written REAL NOT NULL)"
+            )
+            db.execute("CREATE INDEX IF NOT EXISTS items_written ON items (written)")
+            db.execute("DROP TABLE IF EXISTS entries")  # the unbounded table of 0.1.0
+            db.commit()
+            self._db = db
+        except (OSError, sqlite3.Error):
+            self._db = None
+        return self._db
+
+    def get(self, key: str) -> str | None:
+        value = self.memory.get(key)
+        if value is not None:
+            return value
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return None
+            try:
+                row = db.execute("SELECT value FROM items WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                return None
+        if row is None:
+            return None
+        value = str(row[0])
+        self.memory.put(key, value)
+        return value
+
+    def put(self, key: str, value: str) -> None:
+        self.memory.put(key, value)
+        size = len(value.encode("utf-8"))
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return
+            try:
+                if self._total is None:
+                    self._total = self._stored(db)
+                db.execute(
+                    "INSERT OR REPLACE INTO items (key, value, size, written) VALUES (?, ?, ?, ?)",
+                    (key, value, size, time.time()),
+                )
+                self._total += size
+                if self._total > self.max_bytes:
+                    self._evict(db)
+                db.commit()
+            except sqlite3.Error:
+                pass
+
+    def _evict(self, db: sqlite3.Connection) -> None:
+        """Delete the oldest entries until the values take at most 3/4 of max_bytes."""
+        total = self._stored(db)
+        goal = self.max_bytes * 3 // 4
+        doomed: list[tuple[str]] = []
+        for key, size in db.execute("SELECT key, size FROM items ORDER BY written, rowid"):
+            if total <= goal:
+                break
+            doomed.append((key,))
+            total -= int(size)
+        db.executemany("DELETE FROM items WHERE key = ?", doomed)
+        self._total = total
+
+    def size(self) -> int:
+        """Bytes of values on disk now (for tests and the curious)."""
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return 0
+            return self._stored(db)
+
+    @staticmethod
+    def _stored(db: sqlite3.Connection) -> int:
+        return int(db.execute("SELECT COALESCE(SUM(size), 0) FROM items").fetchone()[0])
+
+
+_MEMORY = MemoryCache()
+_DEFAULT: Cache | None = None
+
+
+def memory() -> Cache:
+    """This process's memory cache: what `convert` uses when given no cache."""
+    return _MEMORY
+
+
+def open_default() -> Cache:
+    """The disk cache in the platform's cache folder (see wxformat.paths), opened once per
+    process; the memory cache when WXFORMAT_CACHE_DIR is `off`."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        from wxformat.paths import cache_dir
+
+        folder = cache_dir()
+        _DEFAULT = DiskCache(folder) if folder is not None else _MEMORY
+    return _DEFAULT
 
 
 def package_version(package: str) -> str:
@@ -67,29 +189,3 @@ def package_version(package: str) -> str:
 
 def key(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def get(cache_key: str) -> str | None:
-    with _lock:
-        db = _db()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (cache_key,)).fetchone()
-        except sqlite3.Error:
-            return None
-    return str(row[0]) if row else None
-
-
-def put(cache_key: str, value: str) -> None:
-    with _lock:
-        db = _db()
-        if db is None:
-            return
-        try:
-            db.execute(
-                "INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", (cache_key, value)
-            )
-            db.commit()
-        except sqlite3.Error:
-            pass

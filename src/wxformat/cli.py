@@ -5,32 +5,42 @@ Exit codes: 0 success, 1 a problem with the input, config, theme or output, 2 us
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
-import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from wxformat import __version__, deferred
-from wxformat.errors import OutputError, WxformatError
+from wxformat.errors import OutputError, UncheckableError, WxformatError
+from wxformat.output import write_atomically
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
 if TYPE_CHECKING:
+    from wxformat.options import Options
     from wxformat.pipeline import Result
 
 F = TypeVar("F", bound=Callable[..., Any])
+upload_option = click.option(
+    "--upload",
+    is_flag=True,
+    help="Upload every image to WeChat (as publish does, same credentials) and use its "
+    "mmbiz.qpic.cn URLs.",
+)
 _OWN_PROCESS = False  # set by entry(): this process is the `wxformat` program, not a host
 
 
 def article_options(func: F) -> F:
-    """The options every command that converts an article shares."""
-    options = [
+    """The options every command that converts an article shares. The command receives
+    them as one `options` argument, built by Options.from_flags (which checks them): a new
+    option here needs a parameter of the same name there. A command that offers --upload
+    (upload_option, above this) has it folded into the options too."""
+    decorators = [
         click.option("--theme", "-t", metavar="NAME|DIR", help="Theme name or a theme folder."),
         click.option(
             "--config",
@@ -60,18 +70,37 @@ def article_options(func: F) -> F:
             default=None,
             help="Draw a macOS-style window bar on code blocks.",
         ),
+        click.option(
+            "--autospace/--no-autospace",
+            default=None,
+            help="Put a space between Chinese and Latin letters or digits (not in code or URLs).",
+        ),
         click.option("--color", metavar="CSS", help="Primary colour of the theme, e.g. '#0f7b6c'."),
         click.option("--font-size", metavar="CSS", help="Body font size, e.g. 15px."),
         click.option("--line-height", metavar="CSS", help="Body line height, e.g. 1.8."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+
+    names: list[str] = []  # the parameters these options fill, read from click below
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        from wxformat.options import Options
+
+        flags = {name: kwargs.pop(name) for name in names}
+        if "upload" in kwargs:
+            flags["upload"] = kwargs.pop("upload")
+        return func(*args, options=Options.from_flags(**flags), **kwargs)
+
+    wrapped: Any = command
+    for option in reversed(decorators):
+        wrapped = option(wrapped)
+    names.extend(str(param.name) for param in wrapped.__click_params__)
+    return cast(F, wrapped)
 
 
-def run_convert(article_path: Path, **flags: Any) -> Result:
-    """Convert with the user's flags and print the warnings to stderr."""
-    from wxformat.runner import Options, convert_file
+def run_convert(article_path: Path, options: Options) -> Result:
+    """Convert with the user's options and print the warnings to stderr."""
+    from wxformat.runner import convert_file
 
     if _OWN_PROCESS:
         # One article, then the process ends: nearly everything it builds stays alive to
@@ -79,46 +108,10 @@ def run_convert(article_path: Path, **flags: Any) -> Result:
         # 64 KB article's time, for about 2% more memory). Preview and folders keep it on.
         gc.disable()
 
-    result = convert_file(article_path, Options.from_flags(**flags))
+    result = convert_file(article_path, options)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     return result
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path through a temporary file, so a failure never leaves half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"folder {folder} does not exist", "create it first or choose another -o path"
-        )
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to {folder}: {exc.strerror}", "choose another -o path"
-        ) from None
-    try:
-        # mkstemp makes the file private (0600); the output should be like any file the
-        # user writes: the mode of the file it replaces, else what the umask allows
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {path}: {exc.strerror}", "choose another -o path"
-        ) from None
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -154,6 +147,7 @@ def cli() -> None:
     type=click.IntRange(1, 64),
     help="With a folder: parallel workers (default: all cores).",
 )
+@upload_option
 @article_options
 def convert(
     article: Path,
@@ -161,17 +155,20 @@ def convert(
     fragment: bool,
     changed: bool,
     jobs: int | None,
-    **flags: Any,
+    options: Options,
 ) -> None:
-    """Convert ARTICLE (Markdown), or every article in a folder, to WeChat-ready HTML."""
+    """Convert an article, or a folder of them, to WeChat-ready HTML.
+
+    ARTICLE is a Markdown file, or a folder (with -o OUTDIR) whose articles are all
+    converted."""
     if article.is_dir():
-        convert_folder_command(article, output, changed, jobs, **flags)
+        convert_folder_command(article, output, changed, jobs, options)
         return
     if output is not None and same_file(article, output):
         raise OutputError(
             f"-o {output} is the input article", "write the HTML to another file, e.g. post.html"
         )
-    result = run_convert(article, **flags)
+    result = run_convert(article, options)
     text = result.fragment if fragment else result.page()
     if output is None:
         click.echo(text)
@@ -180,13 +177,30 @@ def convert(
         click.echo(
             f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
         )
+        if not fragment and _interactive():
+            click.echo(next_steps(output, article), err=True)
+
+
+def _interactive() -> bool:
+    """Someone is watching the messages: stderr is a terminal."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def next_steps(page: Path, article: Path) -> str:
+    """What to do with a page written to a file, for someone who has just made one."""
+    return (
+        f"next: open {page} in a browser, select all (Ctrl+A, or Cmd+A on a Mac), copy, and "
+        f"paste into the WeChat editor; or skip the file: wxformat copy {article}"
+    )
 
 
 def convert_folder_command(
-    folder: Path, output: Path | None, changed: bool, jobs: int | None, **flags: Any
+    folder: Path, output: Path | None, changed: bool, jobs: int | None, options: Options
 ) -> None:
     from wxformat.batch import convert_folder, find_articles
-    from wxformat.runner import Options
 
     if output is None:
         raise OutputError(
@@ -194,6 +208,11 @@ def convert_folder_command(
         )
     if output.exists() and not output.is_dir():
         raise OutputError(f"-o {output} is a file", "give a folder for the converted articles")
+    if output.suffix.lower() in (".html", ".htm") and not output.exists():
+        raise OutputError(
+            f"-o {output} looks like a file name, but {folder} is a folder of articles",
+            f"give an output folder, e.g. wxformat convert {folder} -o out/",
+        )
     total = len(find_articles(folder, output))
     if total == 0:
         raise OutputError(
@@ -203,7 +222,7 @@ def convert_folder_command(
         outcomes = convert_folder(
             folder,
             output,
-            Options.from_flags(**flags),
+            options,
             changed,
             jobs,
             progress=lambda _: bar.update(1),
@@ -239,11 +258,11 @@ def convert_folder_command(
 @click.option("--code", "code", is_flag=True, help="List the code highlighting themes instead.")
 @click.option("--no-screenshots", is_flag=True, help="With --gallery: skip the PNG screenshots.")
 def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
-    """List the themes (or build a gallery to choose by looking)."""
+    """List the themes, or build a gallery to compare them."""
     from wxformat import themes_cli
 
     if code:
-        from wxformat.wechat.code import CODE_THEMES
+        from wxformat.themes import CODE_THEMES
 
         click.echo("\n".join(CODE_THEMES))
         return
@@ -277,15 +296,21 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 @click.option(
     "--open/--no-open", "open_browser", default=True, help="Open the browser on the page."
 )
+@upload_option
 @article_options
-def preview(article: Path, port: int, host: str, open_browser: bool, **flags: Any) -> None:
-    """Preview ARTICLE at phone width, live, in any theme."""
+def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
+    """Preview an article at phone width, live, in any theme."""
     from wxformat.article import read_article
     from wxformat.preview import PreviewServer
-    from wxformat.runner import Options
 
-    read_article(article, flags.get("encoding"))  # a missing or unreadable file fails here, clearly
-    options = Options.from_flags(**flags)
+    read_article(article, options.encoding)  # a missing or unreadable file fails here, clearly
+    if options.upload:  # missing credentials fail here, in one line, not in the page
+        from wxformat.config import load_settings
+        from wxformat.options import PublishSettings
+        from wxformat.publish.hosting import connect
+
+        folder = article.resolve().parent
+        connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)
     try:
         server = PreviewServer(article, options, host=host, port=port)
     except OSError as exc:
@@ -293,24 +318,49 @@ def preview(article: Path, port: int, host: str, open_browser: bool, **flags: An
             f"cannot listen on {host}:{port}: {exc.strerror}", "choose another --port, or --port 0"
         ) from None
     server.start()
-    import signal
-
-    def stop_on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl+C
-
-    signal.signal(signal.SIGTERM, stop_on_term)
-    click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(server.url)
+    previous = _stop_on_signals()
     try:
+        click.echo(f"previewing {article} at {server.url} (Ctrl+C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+        _restore_signals(previous)
         click.echo("preview stopped", err=True)
+
+
+_STOP_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Make the first Ctrl+C (SIGINT) or SIGTERM stop a long-running command, even where the
+    process was started with SIGINT ignored (a background job, some terminals and IDEs);
+    signals that arrive while it stops are ignored. Returns the handlers it replaced."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        for name in _STOP_SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in _STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for number, handler in previous.items():
+        signal.signal(number, handler)
 
 
 @cli.command()
@@ -323,14 +373,15 @@ def preview(article: Path, port: int, host: str, open_browser: bool, **flags: An
     is_flag=True,
     help="Copy the HTML source as plain text (for editors that take HTML).",
 )
+@upload_option
 @article_options
-def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> None:
-    """Copy ARTICLE to the clipboard, ready to paste into the WeChat editor."""
+def copy(article: Path, print_only: bool, html_source: bool, options: Options) -> None:
+    """Copy an article to the clipboard, ready to paste into WeChat."""
     from bs4 import BeautifulSoup
 
     from wxformat import clipboard
 
-    result = run_convert(article, **flags)
+    result = run_convert(article, options)
     if print_only:
         click.echo(result.fragment)
         return
@@ -354,20 +405,24 @@ def copy(article: Path, print_only: bool, html_source: bool, **flags: Any) -> No
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--spacing",
+    is_flag=True,
+    help="Also note (S1) where Chinese and Latin text lack a space between them.",
+)
 @article_options
-def check(target: Path, fmt: str, **flags: Any) -> None:
-    """Report what WeChat would break in an article (or any HTML), before pasting.
+def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
+    """Report what WeChat would break in an article or HTML file.
 
-    Exit status: 0 clean, 1 problems found, 2 the file could not be checked.
+    Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
+    (--spacing) never change it.
     """
     from wxformat.check import check_file
-    from wxformat.runner import Options
 
     try:
-        report = check_file(target, Options.from_flags(**flags))
+        report = check_file(target, options, spacing)
     except WxformatError as exc:
-        exc.exit_code = 2
-        raise
+        raise UncheckableError(exc.message, exc.hint) from exc
     click.echo(report.json() if fmt == "json" else report.text())
     sys.exit(0 if report.clean else 1)
 
@@ -375,7 +430,13 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option(
-    "--dry-run", is_flag=True, help="Do everything but the network calls; print the draft."
+    "--dry-run", is_flag=True, help="Do everything but the network calls; print the plan."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the full draft payload as JSON.")
+@click.option(
+    "--keep-title-heading",
+    is_flag=True,
+    help="Keep an opening # heading that repeats the title (WeChat shows the title anyway).",
 )
 @click.option(
     "--comments/--no-comments", default=None, help="Open comments on the article (default: on)."
@@ -383,36 +444,104 @@ def check(target: Path, fmt: str, **flags: Any) -> None:
 @click.option(
     "--fans-only-comments/--anyone-comments", default=None, help="Only followers may comment."
 )
+@click.option(
+    "--new-draft",
+    is_flag=True,
+    help="Create a new draft even if this article was published as a draft before.",
+)
 @article_options
 def publish(
     article: Path,
     dry_run: bool,
+    as_json: bool,
+    keep_title_heading: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
-    **flags: Any,
+    new_draft: bool,
+    options: Options,
 ) -> None:
-    """Publish ARTICLE as a draft in the Official Account (images uploaded)."""
+    """Publish an article as a draft in the Official Account.
+
+    Its images are uploaded to WeChat first. Publishing the same article again updates
+    the draft it made last time."""
     import json
 
     from wxformat.publish.run import publish as publish_article
-    from wxformat.runner import Options
 
     plan = publish_article(
         article,
-        Options.from_flags(**flags),
+        options,
         dry_run=dry_run,
         comments=comments,
         fans_only=fans_only_comments,
+        keep_title_heading=keep_title_heading,
+        new_draft=new_draft,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
-    if dry_run:
+    if as_json:
         click.echo(json.dumps(plan.draft, ensure_ascii=False, indent=2))
-        for label in plan.uploaded:
-            click.echo(f"would upload: {label}", err=True)
-        click.echo(f"dry run: nothing was sent ({images})", err=True)
+    if dry_run:
+        if not as_json:
+            click.echo(plan.summary(dry_run=True))
+        click.echo("dry run: nothing was sent (--json prints the full draft)", err=True)
         return
-    click.echo(f"draft created: media_id {plan.media_id} ({images})", err=True)
+    if plan.note:
+        click.echo(f"note: {plan.note}", err=True)
+    done = "updated" if plan.action == "update" else "created"
+    click.echo(f"draft {done}: media_id {plan.media_id} ({images})", err=True)
     click.echo("open mp.weixin.qq.com > 内容管理 > 草稿箱 to review and publish it", err=True)
+
+
+@cli.group()
+def setup() -> None:
+    """Install optional parts that come from outside PyPI (run once)."""
+
+
+@setup.command("mermaid")
+@click.option(
+    "--node", metavar="PATH", help="The Node.js program to use (default: `node` on PATH)."
+)
+@click.option(
+    "--chromium",
+    metavar="PATH",
+    help="A Chromium-family browser (default: $WXFORMAT_CHROMIUM, else chromium or "
+    "google-chrome on PATH).",
+)
+@click.option("--reinstall", is_flag=True, help="Install Mermaid again even if it is there.")
+def setup_mermaid(node: str | None, chromium: str | None, reinstall: bool) -> None:
+    """Install Mermaid from npm so `mermaid` fences become images.
+
+    Needs Node.js with npm and a Chromium-family browser; Mermaid goes into wxformat's
+    cache folder, once."""
+    from wxformat import mermaid
+
+    installed = (mermaid.home() / "node_modules" / "mermaid" / "package.json").is_file()
+    doing = "checking" if installed and not reinstall else "installing (npm, once)"
+    click.echo(f"Mermaid in {mermaid.home()}: {doing} ...", err=True)
+    found = mermaid.setup(node, chromium, reinstall)
+    click.echo(
+        f"Mermaid {found.version} is ready (Node.js {found.node}, browser {found.chromium}): "
+        "mermaid fences now convert to images",
+        err=True,
+    )
+
+
+@cli.command()
+def mcp() -> None:
+    """Serve the Model Context Protocol over stdio, for AI assistants.
+
+    Tools: convert, check, themes and publish (a dry run unless confirm is true).
+    Needs the extra: pip install 'wxformat[mcp]'."""
+    import importlib.util
+
+    if importlib.util.find_spec("mcp") is None:
+        raise WxformatError(
+            "the MCP server needs the mcp package, which is not installed",
+            "pip install 'wxformat[mcp]'",
+        )
+    from wxformat.mcp_server import serve
+
+    serve()
 
 
 def entry() -> None:

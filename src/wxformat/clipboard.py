@@ -16,7 +16,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from wxformat.errors import WxformatError
@@ -135,16 +136,42 @@ def linux_command(
     )
 
 
-def _run(command: list[str], data: bytes) -> None:
-    try:
-        # the tool forks a child that owns the selection: it must not hold our pipes open
-        done = subprocess.run(
-            command, input=data, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20
+def _run(command: list[str], data: bytes, env: dict[str, str] | None = None) -> None:
+    # the tool forks a child that owns the selection: it must not hold a pipe of ours open,
+    # so what it says on failure goes to a file
+    with tempfile.TemporaryFile() as said:
+        try:
+            done = subprocess.run(
+                command, input=data, stdout=subprocess.DEVNULL, stderr=said, timeout=20
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ClipboardError(f"{command[0]} failed: {exc}", f"use {INSTEAD}") from None
+        if done.returncode == 0:
+            return
+        said.seek(0)
+        message = said.read(4000).decode("utf-8", "replace").strip()
+    raise failure(command[0], done.returncode, message, os.environ if env is None else env)
+
+
+def failure(tool: str, status: int, message: str, env: Mapping[str, str]) -> ClipboardError:
+    """What a clipboard tool's failure means, in the user's terms, with what to do."""
+    lower = message.lower()
+    if tool == "xclip" and "open display" in lower:
+        return ClipboardError(
+            f"no X display answered at DISPLAY={env.get('DISPLAY', '')}: there is no graphical "
+            "session there (xclip: can't open display)",
+            "run it inside your desktop session, or set DISPLAY to the display you are logged "
+            f"in to (over SSH: ssh -X; headless: start Xvfb); or use {INSTEAD}",
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ClipboardError(f"{command[0]} failed: {exc}", f"use {INSTEAD}") from None
-    if done.returncode != 0:
-        raise ClipboardError(f"{command[0]} exited with status {done.returncode}", f"use {INSTEAD}")
+    if tool == "wl-copy" and ("wayland" in lower or "compositor" in lower):
+        return ClipboardError(
+            f"no Wayland compositor answered at WAYLAND_DISPLAY={env.get('WAYLAND_DISPLAY', '')}",
+            f"run it inside your desktop session; or use {INSTEAD}",
+        )
+    first = message.splitlines()[0] if message else ""
+    return ClipboardError(
+        f"{tool} exited with status {status}" + (f": {first}" if first else ""), f"use {INSTEAD}"
+    )
 
 
 def copy(
@@ -159,7 +186,7 @@ def copy(
         _win_set(windows_formats(payload))
         return Copied("HTML Format + CF_UNICODETEXT")
     command, name = linux_command(env)
-    _run(command, payload.html.encode("utf-8"))
+    _run(command, payload.html.encode("utf-8"), env)
     return Copied(f"text/html via {name}")
 
 
@@ -176,5 +203,5 @@ def copy_text(text: str, platform: str = sys.platform, env: dict[str, str] | Non
     command, name = linux_command(
         env, mime="text/plain;charset=utf-8" if wayland else "UTF8_STRING"
     )
-    _run(command, text.encode("utf-8"))
+    _run(command, text.encode("utf-8"), env)
     return Copied(f"text/plain via {name}")

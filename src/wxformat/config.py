@@ -1,19 +1,21 @@
-"""Settings: wxformat.toml discovery and validation, then front matter, then CLI flags.
+"""Settings: wxformat.toml found, read and checked, every problem reported at once.
 
-Precedence, lowest first: built-in defaults < wxformat.toml < article front matter <
-command-line flags (a flag counts only when the user gave it).
+This is one layer of the options; wxformat.options puts them together, lowest first:
+theme defaults < wxformat.toml < article front matter < command-line flags.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wxformat.errors import ConfigError
+from wxformat.errors import ConfigError, ThemeError
+from wxformat.themes import CODE_THEMES, find_theme
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,6 +59,7 @@ class Settings:
     mac_window: bool | None = None  # None: the theme's own choice
     image_embed_limit_kb: int = 1024
     references_title: str = "参考资料"
+    autospace: bool = False  # a space between Chinese and Latin text (pangu)
     variables: Mapping[str, str] = field(default_factory=dict)
     footer: Footer = field(default_factory=Footer)
     base_dir: Path = field(default_factory=Path.cwd)
@@ -64,15 +67,6 @@ class Settings:
     publish: Mapping[str, Any] = field(
         default_factory=dict
     )  # [publish]: api_base, credentials, ...
-
-    def override(self, **changes: Any) -> Settings:
-        """A copy with the given values; None means 'not given' and changes nothing."""
-        given = {k: v for k, v in changes.items() if v is not None}
-        variables = given.pop("variables", None)
-        result = replace(self, **given)
-        if variables:
-            result = replace(result, variables={**self.variables, **variables})
-        return result
 
 
 _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -82,6 +76,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "mac_window": bool,
     "image_embed_limit_kb": int,
     "references_title": str,
+    "autospace": bool,
     "style": dict,
     "footer": dict,
     "publish": dict,
@@ -160,6 +155,21 @@ def settings_from_mapping(data: Mapping[str, Any], base_dir: Path, source: Path 
         for key, value in style.items():
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 problems.append(f"'style.{key}' must be text or a number")
+                continue
+            problem = style_problem(key.replace("_", "-"), str(value))
+            if problem:
+                problems.append(f"'style.{key}' = {value!r} is {problem[0]} ({problem[1]})")
+    theme = data.get("theme")
+    if isinstance(theme, str):
+        try:
+            find_theme(theme, (base_dir,))
+        except ThemeError as exc:
+            problems.append(f"'theme': {exc.message}")
+    code_theme = data.get("code_theme")
+    if isinstance(code_theme, str) and code_theme:
+        unknown = code_theme_problem(code_theme)
+        if unknown:
+            problems.append(f"'code_theme': {unknown}")
     limit = data.get("image_embed_limit_kb", 1024)
     if isinstance(limit, int) and not isinstance(limit, bool) and limit < 0:
         problems.append("'image_embed_limit_kb' must be 0 or more")
@@ -197,18 +207,55 @@ def load_settings(config: Path | None, article_dir: Path) -> Settings:
     return settings_from_mapping(data, path.parent.resolve(), path.resolve())
 
 
-def apply_front_matter(settings: Settings, meta: Mapping[str, Any]) -> Settings:
-    """Per-article choices from front matter: theme, footer (false or a replacement)."""
-    result = settings
-    theme = meta.get("theme")
-    if isinstance(theme, str) and theme.strip():
-        result = replace(result, theme=theme.strip())
-    if "footer" in meta:
-        value = meta["footer"]
-        if value is False or value is None:
-            result = replace(result, footer=replace(result.footer, enabled=False))
-        elif value is True:
-            result = replace(result, footer=replace(result.footer, enabled=True))
-        elif isinstance(value, str):
-            result = replace(result, footer=replace(result.footer, enabled=True, template=value))
-    return result
+def code_theme_problem(name: str) -> str | None:
+    """Why name is not a code theme (with the nearest one), or None when it is one."""
+    if name in CODE_THEMES:
+        return None
+    near = difflib.get_close_matches(name, list(CODE_THEMES), n=1)
+    tip = f" (did you mean '{near[0]}'?)" if near else ""
+    return f"unknown code theme '{name}'{tip}"
+
+
+# Theme variables the user may set ([style], --color, --font-size, --line-height), checked
+# before they reach the CSS: a value WeChat's editor cannot read would silently do nothing.
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_LENGTH = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(px|em|rem|pt|%)", re.I)
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+_UNSAFE = re.compile(r"[;{}<>\\\n]")
+COLOR_ADVICE = "use a colour name like teal, #0f7b6c, or rgb(15, 123, 108)"
+SIZE_ADVICE = "use px, em or rem, like 15px or 1.1em"
+
+
+def is_color(value: str) -> bool:
+    """A CSS colour: a name, #hex, rgb()/rgba() or hsl()/hsla()."""
+    if _HEX.fullmatch(value):
+        return True  # the usual case, without loading the CSS parser
+    import tinycss2.color3
+
+    return bool(value) and tinycss2.color3.parse_color(value) is not None
+
+
+def style_problem(name: str, value: str) -> tuple[str, str] | None:
+    """What is wrong with a theme variable's value and what to write instead, or None when
+    CSS can use it."""
+    value = value.strip()
+    if name.endswith("color"):
+        return None if is_color(value) else ("not a CSS colour", COLOR_ADVICE)
+    if name == "line-height":
+        number = _NUMBER.fullmatch(value)
+        if (number and float(value) > 0) or (_LENGTH.fullmatch(value) and float(_num(value)) > 0):
+            return None
+        return "not a line height", "use a number above 0 like 1.8, or a size like 28px"
+    if name.endswith(("size", "spacing", "indent", "width", "margin", "padding")):
+        if value == "0" or _LENGTH.fullmatch(value):
+            if name.endswith("size") and float(_num(value)) <= 0:
+                return "not a font size", "a font size is above 0, like 15px"
+            return None
+        return "not a CSS size", SIZE_ADVICE
+    if not value or _UNSAFE.search(value):
+        return "not a CSS value", "write it without ; { } < > or backslashes"
+    return None
+
+
+def _num(value: str) -> str:
+    return re.sub(r"[a-z%]+$", "", value, flags=re.I)

@@ -4,7 +4,8 @@ Our dependencies import, as they load, modules a conversion seldom uses: bs4 imp
 soupsieve (its CSS-selector engine, 50 ms of regex compiling) and chardet (encoding
 guessing; our input is already text); Pygments, through pymdownx.highlight, imports
 importlib.metadata to look for plugins (16 ms, with the email package); pymdownx.util
-imports urllib.request for two path helpers (7 ms, with http.client and ssl).
+imports urllib.request for two path helpers (7 ms, with http.client and ssl); premailer
+imports requests (40 ms, with urllib3) to fetch remote stylesheets, which we never let it.
 
 `defer()` puts a stand-in for each in `sys.modules`. The first attribute anything reads
 from a stand-in imports the real module, which from then on answers for it; functions
@@ -29,6 +30,7 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "chardet": (),
     "importlib.metadata": ("entry_points",),
     "urllib.request": ("pathname2url", "url2pathname"),
+    "requests": (),
 }
 
 

@@ -35,3 +35,15 @@ class ThemeError(WxformatError):
 
 class OutputError(WxformatError):
     """The output cannot be written where asked."""
+
+
+class UncheckableError(WxformatError):
+    """`check` could not check the file at all (exit status 2; problems found give 1)."""
+
+    exit_code = 2
+
+
+class UsageError(WxformatError):
+    """A command-line option has a value that cannot be used: exit status 2."""
+
+    exit_code = 2

@@ -1,37 +1,47 @@
 """Theme stage: theme CSS, with its variables resolved (W8), applied as inline style (W1).
 
-Applied to the tree the WeChat fixers already hold, so the article is parsed once: tinycss2
-parses the theme (cached per theme and variables), cssselect gives each selector's
-specificity, and soupsieve (bs4's selector engine) finds the elements. The cascade is the
-browser's: rules in order of specificity, then of appearance; a style attribute already
-on an element (a writer's raw HTML, a fixer's choice) wins over the theme. Pseudo-classes
-and pseudo-elements cannot live in a style attribute, so rules using them are skipped.
+premailer does the inlining: it parses the stylesheet (cssutils), orders the rules by the
+browser's cascade and finds each rule's elements (lxml's cssselect). What it does not do
+is ours and small: `var()` resolved before it sees the CSS (W8), and the rules WeChat
+cannot keep dropped (at-rules, pseudo-elements; `@import` would make cssutils fetch).
 
-This replaced premailer, which cost about 260 ms of a 300 ms cold-start budget and parsed
-the HTML twice more (to lxml and back).
+The article is not parsed again for it. The WeChat fixers hold a bs4 tree; premailer works
+on an lxml tree, so it is given a skeleton of ours, element by element with their
+attributes but no text and no style, and what it writes into each skeleton element's
+`style` is copied back to the element it stands for. The element's own style (a writer's
+raw HTML, a fixer's choice) wins over the theme, as premailer's merge does too. Drawings
+are given without their insides: their paths carry their own attributes, and thousands of
+them would only slow every selector down.
+
+premailer and cssutils are imported on the first conversion, never for `--help`.
 """
 
 from __future__ import annotations
 
-import json
+import logging
+import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from wxformat import cache
-from wxformat.wechat.cleanup import parse_declarations
-from wxformat.wechat.tree import classes as classes_of
-from wxformat.wechat.tree import tags
+from wxformat.cache import Cache
+from wxformat.css import parse_declarations
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 _VAR = re.compile(r"var\(\s*--([\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\))?[^()]*))?\)")
 _ROOT_BLOCK = re.compile(r":root\s*\{([^}]*)\}", re.S)
 _CUSTOM_PROP = re.compile(r"--([\w-]+)\s*:\s*([^;]+);?")
-_SVG_INSIDE = frozenset({"path", "g", "use", "rect", "circle", "line", "polyline", "polygon"})
+
+# premailer's own helpers: HTML attributes like bgcolor and align written from the CSS
+# (WeChat keeps the CSS itself), float margins capitalised for Outlook, images aligned
+_BASIC_ATTRIBUTES = ["width", "height", "align", "bgcolor", "valign"]
 
 
 def resolve_variables(css: str, overrides: Mapping[str, str]) -> str:
@@ -57,185 +67,148 @@ def resolve_variables(css: str, overrides: Mapping[str, str]) -> str:
     return css
 
 
-@dataclass(frozen=True)
-class Rule:
-    selector: str
-    specificity: tuple[int, int, int]
-    order: int
-    declarations: tuple[tuple[str, str], ...]
-
-
-def parse_rules(css: str) -> tuple[Rule, ...]:
-    """Style rules, one per selector, skipping at-rules and pseudo selectors."""
-    import cssselect
+def keepable_rules(css: str) -> str:
+    """The style rules, one a line, comments gone, and no at-rule: nothing in a media
+    query, a font face or an import reaches a style attribute, and cssutils would fetch
+    what an `@import` names. Which selectors can be inlined is premailer's choice."""
     import tinycss2
 
-    rules: list[Rule] = []
+    lines = []
     for node in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
-        if node.type != "qualified-rule":
-            continue
-        declarations = tuple(parse_declarations(tinycss2.serialize(node.content)))
-        for selector in tinycss2.serialize(node.prelude).split(","):
-            selector = " ".join(selector.split())
-            if not selector or ":" in selector:
-                continue
-            try:
-                specificity = cssselect.parse(selector)[0].specificity()
-            except cssselect.SelectorError:
-                continue
-            rules.append(Rule(selector, specificity, len(rules), declarations))
-    return tuple(rules)
+        if node.type == "qualified-rule":
+            selectors = " ".join(tinycss2.serialize(node.prelude).split())
+            body = " ".join(tinycss2.serialize(node.content).split())
+            lines.append(f"{selectors} {{ {body} }}")
+    return "\n".join(lines)
 
 
-_RULES_FORMAT = "theme-rules-v1"
-
-
-def _rules(css: str) -> tuple[Rule, ...]:
-    """parse_rules, kept in the disk cache: tinycss2 and cssselect cost a cold start 25 ms."""
-    cache_key = cache.key(_RULES_FORMAT, css)
-    cached = cache.get(cache_key)
-    if cached is not None:
-        try:
-            return tuple(
-                Rule(sel, (spec[0], spec[1], spec[2]), order, tuple((n, v) for n, v in decls))
-                for sel, spec, order, decls in json.loads(cached)
-            )
-        except (ValueError, TypeError, IndexError):
-            pass  # written by something else: parse again
-    rules = parse_rules(css)
-    cache.put(
-        cache_key,
-        json.dumps([[r.selector, r.specificity, r.order, r.declarations] for r in rules]),
-    )
-    return rules
-
-
-_LAST_COMPOUND = re.compile(r"([^\s>+~]+)$")
-_SIMPLE = re.compile(r"^(?P<tag>[a-z][a-z0-9]*)?(?P<classes>(?:\.[\w-]+)*)$", re.I)
-
-
-@dataclass(frozen=True)
-class RuleIndex:
-    """Rules keyed by what their rightmost compound needs: a tag name or a class."""
-
-    by_tag: dict[str, tuple[tuple[Rule, Any], ...]]
-    by_class: dict[str, tuple[tuple[Rule, Any], ...]]
-    universal: tuple[tuple[Rule, Any], ...]
-
-
-Compound = tuple[str, frozenset[str]]  # a tag name ("" for any) and the classes it needs
-
-
-@dataclass(frozen=True)
-class Chain:
-    """Compounds joined by descendant (" ") or child (">") combinators, right to left."""
-
-    compounds: tuple[Compound, ...]
-    child: tuple[bool, ...]  # child[i]: compounds[i] must be the parent of compounds[i-1]
-
-
-def _compound(text: str) -> Compound | None:
-    simple = _SIMPLE.match(text)
-    if not simple or not text:
-        return None
-    return (simple.group("tag") or "").lower(), frozenset(
-        c for c in simple.group("classes").split(".") if c
-    )
-
-
-def _matcher(selector: str) -> Any:
-    """A test for one element: our own for chains of tag.class compounds (what themes use,
-    and ten times cheaper to prepare), a compiled soupsieve selector for anything else."""
-    parts = selector.replace(">", " > ").split()
-    compounds: list[Compound] = []
-    child: list[bool] = []
-    pending_child = False
-    for part in reversed(parts):
-        if part == ">":
-            pending_child = True
-            continue
-        compound = _compound(part)
-        if compound is None:
-            import soupsieve
-
-            return soupsieve.compile(selector)
-        compounds.append(compound)
-        child.append(pending_child)
-        pending_child = False
-    return Chain(tuple(compounds), tuple(child))
-
-
-def _fits(compound: Compound, tag: Tag, classes: list[str] | None = None) -> bool:
-    name, needed = compound
-    if name and tag.name != name:
-        return False
-    return not needed or needed.issubset(classes if classes is not None else classes_of(tag))
+_CSS_FORMAT = "theme-css-v2"
 
 
 @lru_cache(maxsize=32)
-def prepared_rules(css: str, overrides: tuple[tuple[str, str], ...]) -> RuleIndex:
-    """Parsed, indexed theme rules for these variables, reused by every conversion."""
-    by_tag: dict[str, list[tuple[Rule, Any]]] = {}
-    by_class: dict[str, list[tuple[Rule, Any]]] = {}
-    universal: list[tuple[Rule, Any]] = []
-    for rule in _rules(resolve_variables(css, dict(overrides))):
-        try:
-            entry = (rule, _matcher(rule.selector))
-        except Exception:  # soupsieve rejects a few selectors cssselect accepts; skip those
-            continue
-        last = _LAST_COMPOUND.search(rule.selector)
-        compound = last.group(1) if last else "*"
-        if "." in compound:
-            by_class.setdefault(compound.split(".")[1], []).append(entry)
-        elif compound[:1].isalpha():
-            by_tag.setdefault(compound.split("[")[0].lower(), []).append(entry)
-        else:
-            universal.append(entry)
-    return RuleIndex(
-        {k: tuple(v) for k, v in by_tag.items()},
-        {k: tuple(v) for k, v in by_class.items()},
-        tuple(universal),
+def prepared_css(css: str, overrides: tuple[tuple[str, str], ...], store: Cache) -> str:
+    """The theme as premailer gets it, kept in the cache handed in (the disk's, from the
+    CLI): preparing it costs a cold start tinycss2's import (about 15 ms), and the smaller
+    text parses faster in cssutils."""
+    cache_key = cache.key(_CSS_FORMAT, css, repr(overrides))
+    cached = store.get(cache_key)
+    if cached is not None:
+        return cached
+    prepared = keepable_rules(resolve_variables(css, dict(overrides)))
+    store.put(cache_key, prepared)
+    return prepared
+
+
+@lru_cache(maxsize=1)
+def _premailer() -> Any:
+    """premailer's Premailer class, with cssutils set to be quiet and to write values as
+    the theme has them (#333333 stays #333333)."""
+    # premailer keeps parsed sheets, compiled selectors and parsed declarations in one
+    # cache of 128 entries unless told otherwise; a theme needs more than that, and with
+    # too few every re-render parses them all again (five times slower)
+    os.environ.setdefault("PREMAILER_CACHE_MAXSIZE", "4096")
+    import cssutils
+    from premailer import Premailer
+
+    cssutils.log.setLevel(logging.CRITICAL)
+    cssutils.ser.prefs.minimizeColorHash = False
+    return Premailer
+
+
+def _inliner(css_text: str) -> Any:
+    return _premailer()(
+        css_text=css_text,
+        disable_validation=True,
+        cache_css_parsing=True,
+        exclude_pseudoclasses=True,
+        include_star_selectors=True,  # a browser applies `*` rules too
+        allow_network=False,
+        cssutils_logging_level=logging.CRITICAL,
+        disable_leftover_css=True,
+        keep_style_tags=False,
+        remove_classes=False,
+        strip_important=True,
+        capitalize_float_margin=False,
+        align_floating_images=False,
+        disable_basic_attributes=_BASIC_ATTRIBUTES,
     )
 
 
-def _matches(matcher: Any, tag: Tag, classes: list[str]) -> bool:
-    if not isinstance(matcher, Chain):
-        return bool(matcher.match(tag))
-    if not _fits(matcher.compounds[0], tag, classes):
-        return False
-    node: Any = tag
-    for compound, must_be_parent in zip(matcher.compounds[1:], matcher.child[1:], strict=True):
-        node = node.parent
-        while node is not None and not (isinstance(node, Tag) and _fits(compound, node)):
-            if must_be_parent:
-                return False
-            node = node.parent
-        if node is None:
-            return False
-    return True
+_SKELETON_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-def apply_theme(soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str]) -> None:
-    """Write every matching theme declaration into the elements' style attributes."""
-    index = prepared_rules(css, tuple(sorted(overrides.items())))
-    for tag in tags(soup):
-        if tag.name in _SVG_INSIDE or (tag.name == "svg" and not index.by_tag.get("svg")):
-            continue  # drawings carry their own attributes; no theme rule reaches inside
-        classes = classes_of(tag)
-        candidates = [*index.by_tag.get(tag.name, ()), *index.universal]
-        for cls in classes:
-            candidates.extend(index.by_class.get(cls, ()))
-        tag_rules = [rule for rule, matcher in candidates if _matches(matcher, tag, classes)]
-        if not tag_rules:
+def _attributes(tag: Tag) -> dict[str, str]:
+    out = {}
+    for name, value in tag.attrs.items():
+        if name == "style" or ":" in name or not _SKELETON_NAME.match(name):
+            continue  # the element's own style is merged by us; xmlns:… cannot be lxml's
+        out[name] = " ".join(value) if isinstance(value, list) else str(value)
+    return out
+
+
+def skeleton(root: Tag) -> tuple[etree._Element, list[tuple[etree._Element, Tag]]]:
+    """An lxml element for root and each element under it (drawings without their
+    insides), with their attributes, and the pairs of skeleton and bs4 element."""
+    from lxml import etree
+
+    def make(tag: Tag, parent: etree._Element | None) -> etree._Element:
+        name = tag.name if _SKELETON_NAME.match(tag.name) else "x-unknown"
+        attributes = _attributes(tag)
+        try:
+            if parent is None:
+                return etree.Element(name, attributes)
+            return etree.SubElement(parent, name, attributes)
+        except ValueError:  # a value lxml refuses (a control character): no attributes
+            return etree.Element(name) if parent is None else etree.SubElement(parent, name)
+
+    top = make(root, None)
+    pairs = [(top, root)]
+    stack = [(root, top)]
+    while stack:
+        tag, element = stack.pop()
+        if tag.name == "svg":
             continue
-        merged: dict[str, str] = {}
-        for rule in sorted(tag_rules, key=lambda r: (r.specificity, r.order)):
-            for name, value in rule.declarations:
-                merged.pop(name, None)
-                merged[name] = value
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                made = make(child, element)
+                pairs.append((made, child))
+                stack.append((child, made))
+    return top, pairs
+
+
+def apply_theme(
+    soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str], store: Cache
+) -> None:
+    """Write every matching theme declaration into the elements' style attributes."""
+    css_text = prepared_css(css, tuple(sorted(overrides.items())), store)
+    if not css_text:
+        return
+    root = soup if not isinstance(soup, BeautifulSoup) else _root(soup)
+    if root is None:
+        return
+    top, pairs = skeleton(root)
+    _inliner(css_text).transform(top)
+    for element, tag in pairs:
+        themed = element.get("style")
+        if not themed:
+            continue
         own = tag.get("style")
         if own:
+            merged = dict(parse_declarations(themed))
             for name, value in parse_declarations(str(own)):
                 merged.pop(name, None)
                 merged[name] = value
-        tag["style"] = ";".join(f"{name}:{value}" for name, value in merged.items())
+            tag["style"] = ";".join(f"{name}:{value}" for name, value in merged.items())
+        else:
+            tag["style"] = themed
+
+
+def _root(soup: BeautifulSoup) -> Tag | None:
+    """The document's body, or its first element (lxml wraps a fragment in html/body)."""
+    body = soup.find("body")
+    if isinstance(body, Tag):
+        return body
+    for child in soup.contents:
+        if isinstance(child, Tag):
+            return child
+    return None

@@ -1,6 +1,8 @@
-"""convert(article, settings) -> Result: read -> render -> wechat structure -> theme -> cleanup.
+"""convert(article, options) -> Result: render -> wechat structure -> theme -> cleanup.
 
-No I/O here except reading theme files and local images the article points at.
+No I/O here: the options arrive resolved (theme loaded, footer filled in, see
+wxformat.options), the article's local images are read through `files`, and slow pure work
+is kept in the `cache` the caller hands in (runner.py hands in the disk's).
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from bs4.dammit import EntitySubstitution
 from bs4.formatter import HTMLFormatter
 
 from wxformat.article import Article
-from wxformat.config import Settings
+from wxformat.cache import Cache, memory
 from wxformat.diagnostics import Diagnostic
-from wxformat.footer import render_footer
+from wxformat.footer import footer_html
 from wxformat.inline import apply_theme
+from wxformat.options import ConvertOptions
 from wxformat.render import render_markdown
-from wxformat.themes import Theme, load_theme
+from wxformat.tree import first
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
-from wxformat.wechat.tree import first
+from wxformat.wechat.context import Diagrams, Files, NoDiagrams, NoFiles
+from wxformat.wechat.leftovers import check_raw_syntax, check_text_kept
 
 ROOT_CLASS = "wx-article"
 
@@ -49,57 +53,65 @@ class Result:
         )
 
 
-def resolve_theme(settings: Settings) -> Theme:
-    return load_theme(settings.theme, (settings.base_dir,))
-
-
 # which stage each fixer's time is counted in, for the benchmark
 STAGE_OF_FIXER = {"code blocks (W14)": "highlight", "math (W5, W21)": "math"}
 
 
 def convert(
     article: Article,
-    settings: Settings,
+    options: ConvertOptions,
     timings: dict[str, float] | None = None,
+    *,
+    files: Files | None = None,
+    cache: Cache | None = None,
+    diagrams: Diagrams | None = None,
     math_images: bool = False,
 ) -> Result:
-    """The whole pipeline on one article; pure apart from theme and image reads. The
-    settings are final: runner.settings_for has applied front matter and flags.
+    """The whole pipeline on one article, with options resolved for it (options.resolve).
+    Local images are read through `files` (none: every local image is missing); `cache`
+    keeps drawings and highlighted code (none: this process's memory); `diagrams` draws
+    Mermaid diagrams (none: they stay code).
 
     When given, `timings` receives seconds per stage: markdown, math, highlight, inline css,
     wechat fixes. With math_images, formulas are PNG images (what publish sends when their
     SVG would take the article past WeChat's 1 MB)."""
     clock = _Clock(timings)
-    theme = resolve_theme(settings)
+    theme = options.theme
+    store = cache if cache is not None else memory()
     ctx = Context(
         base_dir=article.base_dir,
-        code_theme=settings.code_theme or theme.code_theme,
-        line_numbers=settings.line_numbers,
-        mac_window=theme.mac_window if settings.mac_window is None else settings.mac_window,
-        image_embed_limit_kb=settings.image_embed_limit_kb,
-        references_title=settings.references_title,
-        warnings=list(article.warnings),
+        files=files if files is not None else NoFiles(),
+        cache=store,
+        code_theme=options.code_theme,
+        line_numbers=options.line_numbers,
+        mac_window=options.mac_window,
+        image_embed_limit_kb=options.image_embed_limit_kb,
+        references_title=options.references_title,
+        warnings=[*article.warnings, *options.warnings],
         source=article.body,
         first_line=article.body_line,
+        autospace=options.autospace,
+        diagrams=diagrams if diagrams is not None else NoDiagrams(),
         math_images=math_images,
     )
     body = render_markdown(article.body, article.body_line)
-    footer = render_footer(settings, article.meta, article.title)
-    position = settings.footer.position
-    top = footer if position in ("top", "both") else ""
-    end = footer if position in ("end", "both") else ""
+    footer = footer_html(options.footer.markdown) if options.footer else ""
+    top = footer if options.footer and options.footer.top else ""
+    end = footer if options.footer and options.footer.end else ""
     soup = BeautifulSoup(f'<section class="{ROOT_CLASS}">{top}{body}{end}</section>', "lxml")
     clock.lap("markdown")
     for name, fixer in FIXERS:
         fixer(soup, ctx)
         clock.lap(STAGE_OF_FIXER.get(name, "wechat fixes"))
-    apply_theme(soup, theme.css, {**theme.variables, **settings.variables})
+    apply_theme(soup, theme.css, options.variables, store)
     clock.lap("inline css")
     root = first(soup, "section")
     if root is None:  # pragma: no cover - we always wrap in a section
         raise RuntimeError("the pipeline lost its root section")
     clean_tree(root, ctx)
     diagnose(root, ctx)
+    check_text_kept(root, ctx)
+    check_raw_syntax(root, ctx)
     fragment = serialize(root)
     check_size(fragment, ctx)
     clock.lap("wechat fixes")

@@ -15,6 +15,7 @@ import nh3
 from markdown.extensions import Extension
 
 from wxformat.mdext.alerts import AlertExtension
+from wxformat.mdext.dialects import DialectExtension
 from wxformat.mdext.gfm import GfmExtension
 from wxformat.mdext.math import MathExtension
 
@@ -66,12 +67,15 @@ class _Markdown(markdown.Markdown):
 def _markdown(line_offset: int) -> markdown.Markdown:
     # extension objects, not names: a name is looked up among installed entry points,
     # which costs more at start-up than the rest of the Markdown stage
+    from markdown.extensions.admonition import AdmonitionExtension
     from markdown.extensions.footnotes import FootnoteExtension
     from markdown.extensions.sane_lists import SaneListExtension
     from markdown.extensions.tables import TableExtension
+    from pymdownx.details import DetailsExtension
     from pymdownx.highlight import HighlightExtension
     from pymdownx.magiclink import MagiclinkExtension
     from pymdownx.superfences import SuperFencesCodeExtension
+    from pymdownx.tabbed import TabbedExtension
     from pymdownx.tasklist import TasklistExtension
 
     return _Markdown(
@@ -79,14 +83,20 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             GfmExtension(),
             MathExtension(line_offset=line_offset),
             AlertExtension(),
+            DialectExtension(),
             TableExtension(use_align_attribute=True),
             SaneListExtension(),
-            FootnoteExtension(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]"),
+            FootnoteExtension(
+                BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]", USE_DEFINITION_ORDER=False
+            ),
             SuperFencesCodeExtension(),
             # highlighting is its own stage (wechat.code): here fences stay plain text
             HighlightExtension(use_pygments=False),
             TasklistExtension(custom_checkbox=False),
             MagiclinkExtension(hide_protocol=False),
+            AdmonitionExtension(),
+            DetailsExtension(),
+            TabbedExtension(alternate_style=False),
         ],
         output_format="html",
         tab_length=4,

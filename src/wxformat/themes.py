@@ -4,6 +4,7 @@ found by name among the built-in themes or given as a path, optionally `extends`
 
 from __future__ import annotations
 
+import difflib
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +17,22 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+# Code themes offered to users: our names -> Pygments styles
+CODE_THEMES = {
+    "github": "default",
+    "github-dark": "github-dark",
+    "monokai": "monokai",
+    "one-dark": "one-dark",
+    "dracula": "dracula",
+    "solarized-light": "solarized-light",
+    "solarized-dark": "solarized-dark",
+    "xcode": "xcode",
+    "vs": "vs",
+    "nord": "nord",
+    "gruvbox-light": "gruvbox-light",
+    "material": "material",
+}
 
 META_FILE = "theme.toml"
 CSS_FILE = "style.css"
@@ -33,6 +50,7 @@ class Theme:
     code_theme: str = "github"
     mac_window: bool = False
     path: Path | None = None
+    files: tuple[Path, ...] = ()  # theme.toml and style.css of it and the themes it extends
 
 
 def builtin_dir() -> Path:
@@ -64,7 +82,27 @@ def _read_meta(folder: Path) -> dict[str, Any]:
         ) from None
 
 
-def _find(name_or_path: str, search: tuple[Path, ...]) -> Path:
+@lru_cache(maxsize=1)
+def builtin_titles() -> dict[str, str]:
+    """The other names `wxformat themes` shows for each built-in theme (its English and
+    Chinese titles, e.g. 雅致), lower-cased, mapped to the theme's folder name."""
+    titles: dict[str, str] = {}
+    for name in builtin_names():
+        try:
+            meta = _read_meta(builtin_dir() / name)
+        except ThemeError:
+            continue
+        for key in ("title", "title_zh"):
+            value = meta.get(key)
+            if isinstance(value, str) and value.strip():
+                titles.setdefault(value.strip().lower(), name)
+    return titles
+
+
+def find_theme(name_or_path: str, search: tuple[Path, ...] = ()) -> Path:
+    """The folder of a theme given by name (or Chinese title), or as a folder path, looked
+    for in a folder of search, then among the built-in themes. ThemeError, with the nearest
+    names, when there is none."""
     candidate = Path(name_or_path).expanduser()
     if (candidate / META_FILE).is_file():
         return candidate.resolve()
@@ -72,9 +110,21 @@ def _find(name_or_path: str, search: tuple[Path, ...]) -> Path:
         folder = root / name_or_path
         if (folder / META_FILE).is_file():
             return folder.resolve()
-    available = ", ".join(builtin_names()) or "none installed"
+    titles = builtin_titles()
+    title = name_or_path.strip().lower()
+    if title in titles:
+        return (builtin_dir() / titles[title]).resolve()
+    chinese = {name: title for title, name in titles.items() if not title.isascii()}
+    available = (
+        ", ".join(
+            f"{name} {chinese[name]}" if name in chinese else name for name in builtin_names()
+        )
+        or "none installed"
+    )
+    near = difflib.get_close_matches(title, [*builtin_names(), *titles], n=1, cutoff=0.5)
+    guess = titles.get(near[0], near[0]) if near else ""
     raise ThemeError(
-        f"unknown theme {name_or_path!r}",
+        f"unknown theme {name_or_path!r}" + (f" (did you mean '{guess}'?)" if guess else ""),
         f"available themes: {available}; or give a folder with theme.toml and style.css",
     )
 
@@ -86,7 +136,7 @@ def load_theme(name_or_path: str, search: tuple[Path, ...] = ()) -> Theme:
 
 
 def _load(name_or_path: str, search: tuple[Path, ...], seen: tuple[Path, ...]) -> Theme:
-    folder = _find(name_or_path, search)
+    folder = find_theme(name_or_path, search)
     if folder in seen:
         raise ThemeError(
             f"theme {folder.name} extends itself in a loop", "fix 'extends' in theme.toml"
@@ -102,6 +152,7 @@ def _load(name_or_path: str, search: tuple[Path, ...], seen: tuple[Path, ...]) -
         css = base.css + "\n" + css
         variables = {**base.variables, **variables}
     name = str(meta.get("name") or folder.name)
+    files = tuple(p for p in (folder / META_FILE, css_path) if p.is_file())
     return Theme(
         name=name,
         title=str(meta.get("title") or (base.title if base else name)),
@@ -113,4 +164,5 @@ def _load(name_or_path: str, search: tuple[Path, ...], seen: tuple[Path, ...]) -
         code_theme=str(meta.get("code_theme") or (base.code_theme if base else "github")),
         mac_window=bool(meta.get("mac_window", base.mac_window if base else False)),
         path=folder,
+        files=(*(base.files if base else ()), *files),
     )

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from wxformat.article import read_article
 from wxformat.config import load_settings
+from wxformat.options import Options, resolve_settings
 from wxformat.pipeline import convert
+from wxformat.runner import DiskFiles
 from wxformat.themes import Theme, builtin_names, load_theme
 
 SAMPLE = Path(__file__).parent / "samples" / "gallery.md"
@@ -79,7 +81,8 @@ def build_gallery(outdir: Path, shots: bool = True) -> list[GalleryEntry]:
     chromium = find_chromium() if shots else None
     entries = []
     for theme in all_themes():
-        result = convert(article, base.override(theme=theme.name))
+        options = resolve_settings(article, base, Options(theme=theme.name))
+        result = convert(article, options, files=DiskFiles())
         page = outdir / f"{theme.name}.html"
         page.write_text(result.page(), encoding="utf-8")
         png = outdir / f"{theme.name}.png"

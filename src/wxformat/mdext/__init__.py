@@ -1,1 +1,2 @@
-"""Our own Python-Markdown extensions: GFM block structure, math, headings, alerts."""
+"""Our own Python-Markdown extensions: GFM block structure, math, headings, callout boxes
+(alerts, containers, admonitions, tabs) and the inline dialects of writers' editors."""

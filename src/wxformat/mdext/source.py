@@ -10,6 +10,9 @@ from dataclasses import dataclass
 # one way to split the indent (quote markers, then spaces): no backtracking on long indents
 FENCE_OPEN = re.compile(r"^(?P<indent>(?:[ ]*>)*[ ]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 LIST_MARKER = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ ]+|$)")
+# MkDocs admonitions `!!! note`, collapsibles `??? note`, content tabs `=== "Tab"`: their
+# content is indented under them, like a list item's, and is Markdown, not indented code
+CONTAINER_OPENER = re.compile(r"^ {0,3}(?:!!!|\?\?\?\+?|===\+?)[ \t]+\S")
 
 FENCED, INDENTED, TEXT, BLANK = "fenced", "indented", "text", "blank"
 
@@ -73,7 +76,7 @@ def classify(lines: list[str]) -> list[str]:
             prev = INDENTED
             i += 1
             continue
-        if LIST_MARKER.match(line):
+        if LIST_MARKER.match(line) or CONTAINER_OPENER.match(line):
             in_list = True
         elif prev in (BLANK, INDENTED) and indent < 2:
             in_list = False

@@ -1,10 +1,11 @@
 """Output stage for `wxformat preview`: a local server showing the article at phone width.
 
-It renders with runner.convert_file, the same function and options as `convert`, so the
-preview is exactly what gets pasted. The file (and its wxformat.toml) is watched with
-watchfiles; a change bumps a version that an SSE stream pushes to the page, which fetches
-the new render. A render error is shown in the page and the server keeps serving. Files
-next to the article (images over the embed limit) are served from its folder only.
+It renders with runner.convert_article, the same function and options as `convert`, so the
+preview is exactly what gets pasted. The file and every file its options read (its
+wxformat.toml, the theme, the footer's template and QR code) are watched with watchfiles;
+a change bumps a version that an SSE stream pushes to the page, which fetches the new
+render. A render error is shown in the page and the server keeps serving. Files next to
+the article (images over the embed limit) are served from its folder only.
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from wxformat.article import Article, read_article
+from wxformat.config import is_color
 from wxformat.errors import WxformatError
-from wxformat.runner import Options, convert_file
+from wxformat.runner import ConvertOptions, Options, convert_article
+from wxformat.themes import CODE_THEMES
 from wxformat.themes_cli import all_themes
+from wxformat.title import without_title_heading
 from wxformat.wechat.paste_filter import paste_filter
 
 STATIC = "static"
 API = "/__wx/"
+# the body sizes the page offers (convert's --font-size takes any CSS size)
+FONT_SIZES = ("14px", "15px", "16px", "17px", "18px")
 
 
 @dataclass
@@ -41,12 +48,26 @@ class PreviewState:
 
     def account(self) -> str:
         """The account name from wxformat.toml, for the page's WeChat-like header."""
-        from wxformat.config import load_settings
+        resolved = self.resolved()
+        return resolved.account if resolved else ""
+
+    def theme_name(self) -> str:
+        """The theme asked for on the command line, by its name (`--theme 雅致` is elegant),
+        or '' when the article's own settings choose."""
+        if not self.options.theme:
+            return ""
+        resolved = self.resolved()
+        return resolved.theme.name if resolved else self.options.theme
+
+    def resolved(self) -> ConvertOptions | None:
+        """The article's options as they stand, or None while they cannot be resolved."""
+        from wxformat.article import read_article
+        from wxformat.options import resolve
 
         try:
-            return load_settings(self.options.config, self.article.parent).footer.account
+            return resolve(read_article(self.article, self.options.encoding), self.options)
         except WxformatError:
-            return ""
+            return None
 
     def wait_past(self, seen: int, timeout: float) -> None:
         """Block until the version moves past seen, the server closes, or timeout passes."""
@@ -59,32 +80,58 @@ class PreviewState:
             self.changed.notify_all()
 
     def render(
-        self, theme: str | None, color: str | None, as_wechat: bool = False
+        self,
+        theme: str | None,
+        color: str | None,
+        as_wechat: bool = False,
+        code_theme: str | None = None,
+        font_size: str | None = None,
     ) -> dict[str, Any]:
         options = self.options
         if theme:
             options = _with(options, theme=theme)
-        if color:
+        if color and is_color(color.strip()):  # as --color checks it; else the file's own
             options = _with(options, variables={**options.variables, "primary-color": color})
+        if code_theme in CODE_THEMES:
+            options = _with(options, code_theme=code_theme)
+        if font_size in FONT_SIZES:
+            options = _with(options, variables={**options.variables, "font-size": font_size})
         try:
-            result = convert_file(self.article, options)
+            article = read_article(self.article, options.encoding)
+            result = convert_article(article, options)
+            style = _style_of(article, options)
         except WxformatError as exc:
             return {"ok": False, "error": exc.format_message(), "version": self.version}
         except Exception as exc:  # a bug must not take the preview down: show it, keep serving
             traceback.print_exc()
             return {"ok": False, "error": f"internal error: {exc!r}", "version": self.version}
-        shown = result.fragment
+        # the WeChat frame shows the title above the body: an opening `# title` shows once
+        shown = without_title_heading(result.fragment, article)
         if as_wechat:
-            shown, _ = paste_filter(result.fragment)
+            shown, _ = paste_filter(shown)
         return {
             "ok": True,
             "title": result.title,
             "html": result.fragment,
             "shown": shown,
             "theme": result.theme,
+            **style,
             "warnings": [str(w) for w in result.warnings],
             "version": self.version,
         }
+
+
+def _style_of(article: Article, options: Options) -> dict[str, str]:
+    """The style the article is drawn in, for the page's controls: the theme's real primary
+    colour (after wxformat.toml, front matter and picker), its code theme and font size."""
+    from wxformat.options import resolve
+
+    resolved = resolve(article, options)
+    return {
+        "primary": resolved.variables.get("primary-color", ""),
+        "code_theme": resolved.code_theme,
+        "font_size": resolved.variables.get("font-size", ""),
+    }
 
 
 def _with(options: Options, **changes: Any) -> Options:
@@ -135,7 +182,11 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 self.send_body(self.page(), "text/html; charset=utf-8")
             elif url.path == API + "render":
                 data = state.render(
-                    query.get("theme"), query.get("color"), query.get("wechat") == "1"
+                    query.get("theme"),
+                    query.get("color"),
+                    query.get("wechat") == "1",
+                    code_theme=query.get("code_theme"),
+                    font_size=query.get("font_size"),
                 )
                 self.send_body(json.dumps(data, ensure_ascii=False).encode(), "application/json")
             elif url.path == API + "events":
@@ -156,9 +207,11 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             ]
             config = {
                 "themes": themes,
-                "theme": state.options.theme or "",
+                "theme": state.theme_name(),
                 "file": state.article.name,
                 "account": state.account(),
+                "code_themes": list(CODE_THEMES),
+                "font_sizes": list(FONT_SIZES),
             }
             html = static_text("page.html").decode("utf-8")
             return html.replace("__CONFIG__", json.dumps(config, ensure_ascii=False)).encode()
@@ -219,8 +272,10 @@ class PreviewServer:
         self.state = PreviewState(article.resolve(), options)
         self.httpd = ThreadingHTTPServer((host, port), make_handler(self.state))
         self.httpd.daemon_threads = True
+        resolved = self.state.resolved()
         config = options.config or find_config(article.resolve().parent)
-        watched = [self.state.article] + ([config] if config else [])
+        depends = resolved.depends_on if resolved else ()
+        watched = [self.state.article, *([config] if config else []), *depends]
         self.watcher = threading.Thread(target=watch, args=(self.state, watched), daemon=True)
 
     @property

@@ -70,13 +70,17 @@ EXPLANATIONS: dict[int, tuple[str, str]] = {
 class PublishError(WxformatError):
     """WeChat refused, or could not be reached."""
 
+    errcode: int | None = None  # WeChat's error code, when WeChat answered one
+
 
 def explain(errcode: int, errmsg: str, where: str) -> PublishError:
     what, fix = EXPLANATIONS.get(
         errcode,
         (f"WeChat answered {errmsg or 'an error'}", "see the error code in WeChat's API docs"),
     )
-    return PublishError(f"{where}: {what} (WeChat error {errcode})", fix)
+    error = PublishError(f"{where}: {what} (WeChat error {errcode})", fix)
+    error.errcode = errcode
+    return error
 
 
 @dataclass(frozen=True)
@@ -252,3 +256,13 @@ class WeChatClient:
             "POST", "/cgi-bin/draft/add", "creating the draft", json_body={"articles": [article]}
         )
         return str(answer["media_id"])
+
+    def update_draft(self, media_id: str, article: dict[str, Any]) -> None:
+        """Replace the one article of a draft this tool created earlier. WeChat answers
+        40007 when that draft no longer exists (deleted in the editor, or published)."""
+        self._send(
+            "POST",
+            "/cgi-bin/draft/update",
+            "updating the draft",
+            json_body={"media_id": media_id, "index": 0, "articles": article},
+        )

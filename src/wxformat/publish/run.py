@@ -1,9 +1,14 @@
 """Publishing one article as a draft: convert it exactly as `convert` does, upload every image
 (cached by content hash), upload the cover as permanent material, then create the draft
-last, so a failure leaves no half-made draft behind."""
+last, so a failure leaves no half-made draft behind.
+
+The draft's media_id is remembered per article (by its absolute path, in the upload store),
+so publishing the article again updates that draft instead of adding another one; a draft
+deleted on WeChat's side (40007) is replaced by a new one."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -12,14 +17,18 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from wxformat.article import read_article
+from wxformat.article import Article, read_article
+from wxformat.cache import open_default
+from wxformat.options import Options, PublishSettings, resolve
+from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
+from wxformat.publish.api import Credentials, PublishError, WeChatClient
+from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
 from wxformat.publish.images import ImageData, for_upload, load_image
 from wxformat.publish.store import UploadStore
-from wxformat.runner import Options, settings_for
+from wxformat.runner import DiskFiles, MermaidDiagrams
+from wxformat.title import title_heading
 from wxformat.wechat.checks import MAX_HTML_BYTES
-from wxformat.wechat.math import is_formula_image
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +36,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MAX_TITLE, MAX_AUTHOR, MAX_DIGEST, AUTO_DIGEST = 32, 16, 128, 54
+MAX_CONTENT_CHARS = 20_000  # W22
 
 
 @dataclass
@@ -37,17 +47,46 @@ class Plan:
     uploaded: list[str] = field(default_factory=list)  # images sent to WeChat this time
     reused: list[str] = field(default_factory=list)  # images found in the upload cache
     media_id: str = ""
+    action: str = "add"  # "add" a new draft, or "update" the one made before
+    note: str = ""  # what happened that the user should know (a draft deleted on WeChat)
+    cover: str = ""  # where the cover comes from, in the writer's words
+    dropped_title_heading: bool = False
 
-
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "wxformat"
-
-
-def user_cache_dir() -> Path:
-    from wxformat.cache import cache_dir
-
-    return cache_dir() or Path(os.path.expanduser("~")) / ".cache" / "wxformat"
+    def summary(self, dry_run: bool) -> str:
+        """The plan in a few lines, for a person: what would be (or was) sent."""
+        draft = self.draft
+        content = str(draft.get("content", ""))
+        size = len(content.encode("utf-8"))
+        verb = "would" if dry_run else "did"
+        actions = {
+            "add": "add a new draft",
+            "update": f"update the draft {self.media_id} made last time (--new-draft: a new one)",
+        }
+        images = [label for label in self.uploaded if label != "cover"]
+        reused = [label for label in self.reused if label != "cover"]
+        cover_state = (
+            "already on WeChat"
+            if "cover" in self.reused
+            else ("to upload as permanent material" if dry_run else "uploaded")
+        )
+        lines = [
+            f"{'plan' if dry_run else 'done'}: {actions.get(self.action, self.action)}",
+            f"  title:    {draft.get('title', '')}",
+            f"  author:   {draft.get('author') or '(none)'}",
+            f"  digest:   {draft.get('digest') or '(none)'}",
+            f"  cover:    {self.cover} ({cover_state})",
+            f"  images:   {len(images)} to upload, {len(reused)} already on WeChat",
+            *(f"            {verb} upload {label}" for label in images),
+            f"  content:  {len(content):,} characters, {size / 1024:,.1f} KB "
+            f"(WeChat takes under {MAX_CONTENT_CHARS:,} characters and 1 MB)",
+        ]
+        if self.dropped_title_heading:
+            lines += [
+                "  heading:  the opening # heading repeats the title and is left out",
+                "            (WeChat shows the title above the body; --keep-title-heading"
+                " keeps it)",
+            ]
+        return "\n".join(lines)
 
 
 def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
@@ -72,7 +111,7 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
     if repo is not None and repo in path.resolve().parents:
         raise PublishError(
             f"the credentials file {path} is inside the repository {repo}",
-            "move it out (e.g. ~/.config/wxformat/credentials.toml) so it is never committed",
+            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -83,8 +122,25 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
         ) from None
 
 
-def _digest_of(text: str) -> str:
-    compact = " ".join(text.split())
+# not prose: what a digest made of the article's first words must skip
+_NOT_PROSE = ("pre", "table", "h1", "h2", "h3", "h4", "h5", "h6", "img", "figure", "sup", "svg")
+
+
+def digest_of(article: Article) -> str:
+    """An automatic digest: the article's first words of prose (paragraphs, lists, quotes),
+    never a heading, code, a table, an image's alt text or a footnote; an inline formula as
+    its TeX."""
+    from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
+    from wxformat.render import render_markdown
+
+    soup = BeautifulSoup(render_markdown(article.body, article.body_line), "html.parser")
+    for tag in soup.find_all(_NOT_PROSE):
+        tag.decompose()
+    for tag in soup.find_all(class_=("footnote", DISPLAY_CLASS)):
+        tag.decompose()
+    for tag in soup.find_all(class_=MATH_CLASS):
+        tag.replace_with(str(tag.get("data-tex") or ""))
+    compact = " ".join(soup.get_text().split())
     return compact[:AUTO_DIGEST]
 
 
@@ -108,70 +164,54 @@ def publish(
     comments: bool | None = None,
     fans_only: bool | None = None,
     client: WeChatClient | None = None,
+    keep_title_heading: bool = False,
+    new_draft: bool = False,
 ) -> Plan:
     article = read_article(path, options.encoding)
-    settings = settings_for(article, options)
-    result = convert(article, settings)
+    resolved = resolve(article, options)
+    settings = resolved.publish
+    result = convert(
+        article, resolved, files=DiskFiles(), cache=open_default(), diagrams=MermaidDiagrams()
+    )
     if len(result.fragment.encode("utf-8")) > MAX_HTML_BYTES and "<svg" in result.fragment:
         # over what the draft API takes (W22), mostly because of formulas (a textbook
         # chapter): send them as PNG images instead, uploaded like any other image
-        result = convert(article, settings, math_images=True)
+        result = convert(
+            article,
+            resolved,
+            files=DiskFiles(),
+            cache=open_default(),
+            diagrams=MermaidDiagrams(),
+            math_images=True,
+        )
     meta = article.meta
     title = result.title
-    author = str(meta.get("author") or settings.publish.get("author") or "")
+    author = str(meta.get("author") or settings.author)
     soup = BeautifulSoup(result.fragment, "html.parser")
-    digest = str(meta.get("digest") or _digest_of(soup.get_text(" ")))
+    plan = Plan()
+    # WeChat shows the title above the body: an opening `# title` would show it twice
+    heading = None if keep_title_heading else title_heading(soup, article)
+    if heading is not None:
+        heading.decompose()
+        plan.dropped_title_heading = True
+    # Hexo and Hugo call it description
+    given = meta.get("digest") or meta.get("description")
+    digest = " ".join(str(given).split()) if given else digest_of(article)
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        api_base = os.environ.get("WECHAT_API_BASE") or str(
-            settings.publish.get("api_base") or DEFAULT_API_BASE
-        )
-        credentials = load_credentials(
-            str(settings.publish.get("credentials") or ""), article.base_dir
-        )
-        client = WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
-    owner = client.credentials.app_id if client else "dry-run"
-    store = UploadStore(user_cache_dir() / f"uploads-{owner}.json" if client else None)
-    plan = Plan()
+        client = connect(settings, article.base_dir)
+    store = UploadStore(_store_path(client, settings, dry_run))
     http = client.http if client else None
-
-    def upload(image: ImageData, label: str) -> str:
-        kind = "gif" if image.kind == "gif" else "body"
-        known = store.get(kind, image.digest)
-        if known:
-            plan.reused.append(label)
-            return known["url"]
-        plan.uploaded.append(label)
-        if client is None:
-            return f"(would upload {label}: {len(image.data)} bytes)"
-        if kind == "gif":  # uploadimg takes no GIF; permanent material keeps the animation
-            media_id, url = client.add_material(
-                image.data, Path(image.name).stem + ".gif", "image/gif"
-            )
-            store.put(kind, image.digest, {"url": url, "media_id": media_id})
-            return url
-        data, name, mime = for_upload(image)
-        url = client.upload_image(data, name, mime)
-        store.put(kind, image.digest, {"url": url})
-        return url
-
-    first_image: ImageData | None = None
-    for number, img in enumerate(soup.find_all("img"), 1):
-        src = str(img.get("src") or "")
-        label = f"image {number}" + ("" if src.startswith("data:") else f" ({src[:60]})")
-        if src.startswith(("http://", "https://")) and client is None:
-            plan.uploaded.append(label)
-            img["src"] = f"(would download and upload {src})"
-            continue
-        image = load_image(src, article.base_dir, http)
-        if not is_formula_image(img):  # a formula never becomes the cover
-            first_image = first_image or image
-        img["src"] = upload(image, label)
+    host = ImageHost(client, store, plan.uploaded, plan.reused)
+    first_image = host.host_all(soup, article.base_dir)
+    first_label = host.first_label
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
         cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
+        plan.cover = cover_source.strip()
     else:
         cover = first_image
+        plan.cover = f"the first image ({first_label})"
     if cover is None:
         raise PublishError(
             "a draft needs a cover image and the article has none",
@@ -189,14 +229,8 @@ def publish(
         data, name, mime = for_upload(cover)
         thumb_media_id, url = client.add_material(data, "cover-" + name, mime)
         store.put("cover", cover.digest, {"media_id": thumb_media_id, "url": url})
-    open_comments = (
-        comments if comments is not None else bool(settings.publish.get("open_comments", True))
-    )
-    only_fans = (
-        fans_only
-        if fans_only is not None
-        else bool(settings.publish.get("fans_only_comments", False))
-    )
+    open_comments = comments if comments is not None else settings.open_comments
+    only_fans = fans_only if fans_only is not None else settings.fans_only_comments
     root = soup.find("section")
     plan.draft = {
         "title": title,
@@ -208,6 +242,49 @@ def publish(
         "need_open_comment": int(open_comments),
         "only_fans_can_comment": int(only_fans),
     }
-    if client is not None:
-        plan.media_id = client.add_draft(plan.draft)  # last: nothing half-made if anything failed
+    draft_key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()
+    remembered = None if new_draft else store.get("draft", draft_key)
+    if remembered:
+        plan.action, plan.media_id = "update", remembered["media_id"]
+    if client is None:
+        return plan
+    # last: nothing half-made if anything failed
+    if plan.action == "update":
+        try:
+            client.update_draft(plan.media_id, plan.draft)
+        except PublishError as exc:
+            if exc.errcode != 40007:
+                raise
+            plan.note = (
+                f"the draft {plan.media_id} is no longer on WeChat (deleted or published): "
+                "created a new one"
+            )
+            plan.action = "add"
+    if plan.action == "add":
+        plan.media_id = client.add_draft(plan.draft)
+    store.put("draft", draft_key, {"media_id": plan.media_id, "article": str(path.resolve())})
     return plan
+
+
+def _store_path(
+    client: WeChatClient | None, publish: PublishSettings, dry_run: bool
+) -> Path | None:
+    """The account's upload store. A dry run reads it (to tell which draft it would update)
+    when the account is known without a secret: from the client, WECHAT_APP_ID, or the
+    credentials file; it never writes it."""
+    if client is not None:
+        return user_cache_dir() / f"uploads-{client.credentials.app_id}.json"
+    if not dry_run:
+        return None
+    app_id = os.environ.get("WECHAT_APP_ID")
+    if not app_id:
+        path = (
+            Path(publish.credentials).expanduser()
+            if publish.credentials
+            else config_dir() / "credentials.toml"
+        )
+        try:
+            app_id = str(tomllib.loads(path.read_text(encoding="utf-8")).get("app_id") or "")
+        except (OSError, tomllib.TOMLDecodeError):
+            app_id = ""
+    return user_cache_dir() / f"uploads-{app_id}.json" if app_id else None

@@ -27,7 +27,7 @@ class UploadStore:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # parallel converts each write
             tmp.write_text(json.dumps(self.entries, indent=1), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:

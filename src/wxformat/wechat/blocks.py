@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
+from wxformat.tree import children, first, has_class, tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import children, first, has_class, tags
 
 ALIGN = {"center", "left", "right", "justify"}
 

@@ -1,6 +1,6 @@
 """Warnings about the finished article that no fixer can repair, reported by every command
-(convert, copy, preview, check) from the final tree: W17 deep lists, W19 image hosts and
-sizes, W21 dark-mode risks, W22 length. A problem is located by its Markdown source line
+(convert, copy, preview, check) from the final tree: W5 MathML, W17 deep lists, W19 image
+hosts and sizes, W21 dark-mode risks, W22 length. A problem is located by its Markdown source line
 when the article's source is known."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 from bs4.element import Tag
 
+from wxformat.tree import tags
 from wxformat.wechat.context import Context
 from wxformat.wechat.paste_filter import FAILING_IMAGE_HOSTS, _host
-from wxformat.wechat.tree import tags
 
 MAX_TEXT_CHARS = 20_000  # W22: the editor's and the draft API's limit on the article's text
 MAX_HTML_BYTES = 1024 * 1024  # W22: and on its HTML
@@ -60,8 +60,36 @@ def _pixels_wide(data: bytes) -> bool:
     return False
 
 
+def _list_depth(tag: Tag) -> int:
+    return 1 + sum(1 for parent in tag.parents if parent.name in ("ul", "ol"))
+
+
 def diagnose(root: Tag, ctx: Context) -> None:
-    """Add the warnings the finished article deserves to ctx."""
+    """Add the warnings the finished article deserves to ctx. Our own output passes them by
+    construction (formulas are SVG, deep lists drawn flat); HTML from other tools may not."""
+    formulas = tags(root, "math")
+    if formulas:
+        count = len(formulas)
+        ctx.warn(
+            "W5",
+            f"{count} formula{'s are' if count > 1 else ' is'} MathML, which WeChat does not "
+            "render: the TeX or MathML shows as raw text",
+            ctx.line_of(formulas[0].get_text()[:20]),
+            "write the formulas as $…$ in Markdown and convert with wxformat (drawn as SVG)",
+        )
+    deep = [
+        lst
+        for lst in tags(root, "ul", "ol")
+        if _list_depth(lst) == 3  # the first level too deep, once per branch
+    ]
+    if deep:
+        ctx.warn(
+            "W17",
+            f"{len(deep)} list{'s are' if len(deep) > 1 else ' is'} nested more than two "
+            "levels deep: WeChat loses the deeper levels' indentation and bullets",
+            ctx.line_of(deep[0].get_text()[:20]),
+            "flatten the list, or convert the Markdown with wxformat (it draws deep levels)",
+        )
     for img in tags(root, "img"):
         src = str(img.get("src") or "")
         host = _host(src)
@@ -70,7 +98,9 @@ def diagnose(root: Tag, ctx: Context) -> None:
                 "W19",
                 f"image {src[:80]} is on {host}, which WeChat often fails to fetch",
                 ctx.line_of(src),
-                "host it elsewhere, or download it next to the article",
+                "host it elsewhere, or download it next to the article"
+                if ctx.source
+                else "host it elsewhere, or upload it with the editor's image button",
             )
         data = data_uri_bytes(src) if src.startswith("data:") else None
         if data is None:

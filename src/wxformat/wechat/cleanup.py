@@ -14,32 +14,18 @@ from functools import lru_cache
 
 from bs4.element import NavigableString, Tag
 
+from wxformat.css import parse_declarations
+from wxformat.tree import ancestor, comments, tags, texts
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import ancestor, comments, tags, texts
 
 BLOCK_TAGS = {
     "section", "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption",
     "pre", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "ul", "ol", "li", "hr", "br",
     "svg", "caption", "img",
 }  # fmt: skip
-_DECL_SPLIT = re.compile(r";(?![^(]*\))(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _UNSAFE_POSITION = {"absolute", "fixed", "sticky"}
 _SIDES = ("top", "right", "bottom", "left")
-
-
-def parse_declarations(style: str) -> list[tuple[str, str]]:
-    """Inline CSS to (property, value) pairs, later ones winning, in first-seen order."""
-    result: dict[str, str] = {}
-    for part in _DECL_SPLIT.split(style):
-        if ":" not in part:
-            continue
-        name, value = part.split(":", 1)
-        name, value = name.strip().lower(), value.strip()
-        if name and value:
-            result.pop(name, None)
-            result[name] = value
-    return list(result.items())
 
 
 def _quote_fonts(value: str) -> str:
@@ -146,9 +132,12 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             else:
                 del tag["style"]
     doomed: list[NavigableString] = []
+    spaces: list[NavigableString] = []  # white space alone between two inline elements
     for text in texts(root):
         parent = text.parent
-        if parent is not None and parent.name in ("pre", "code") and ancestor(parent, "pre"):
+        if parent is not None and (parent.name == "pre" or ancestor(parent, "pre")):
+            # W14: code keeps every space, at any depth of spans; only the line breaks
+            # between tags go (each line ends in a <br>)
             if not text.strip(" \n"):
                 doomed.append(text)
             continue
@@ -166,11 +155,54 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             )
             if at_block_edge:
                 doomed.append(text)
-            elif str(text) != " ":
-                text.replace_with(" ")  # white space between inline elements shows as one space
+            else:
+                spaces.append(text)
             continue
         _compact_text(text)
     _remove(doomed)
+    for text in spaces:
+        _fold_space(text)
+
+
+def _space_cost(text: NavigableString) -> int:
+    """How much a space added to this text would show: inside a box (inline code's tint)
+    most, inside a reference mark or other small raised text some, else not at all."""
+    for tag in text.parents:
+        if tag.name in BLOCK_TAGS:
+            break
+        style = str(tag.get("style") or "")
+        if any(p in style for p in ("background", "border", "padding")):
+            return 2
+        if tag.name in ("sup", "sub"):
+            return 1
+    return 0
+
+
+def _edge_text(tag: Tag, last: bool) -> NavigableString | None:
+    """The element's first (or last) piece of text, outside drawings."""
+    found = [t for t in texts(tag) if t.strip() and not ancestor(t, "svg")]
+    return (found[-1] if last else found[0]) if found else None
+
+
+def _fold_space(text: NavigableString) -> None:
+    """The editor drops a text node made only of white space (`**定义** $x$`, two code
+    spans): the space moves into the neighbouring element's text, preferring one that
+    draws no box; between two drawings (two formulas) it becomes a no-break space, which
+    the editor keeps."""
+    prev, after = text.previous_sibling, text.next_sibling
+    candidates: list[tuple[NavigableString, bool]] = []
+    for neighbour, last in ((prev, True), (after, False)):
+        if isinstance(neighbour, Tag):
+            edge = _edge_text(neighbour, last)
+            if edge is not None:
+                candidates.append((edge, last))
+    candidates.sort(key=lambda c: _space_cost(c[0]))
+    if not candidates:
+        text.replace_with("\xa0")
+        return
+    edge, last = candidates[0]
+    edge.replace_with(str(edge) + " " if last else " " + str(edge))
+    text.extract()
 
 
 def _remove(nodes: list[NavigableString]) -> None:

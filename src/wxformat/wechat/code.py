@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 from bs4 import BeautifulSoup, Tag
 
 from wxformat import cache
+from wxformat.cache import Cache
 from wxformat.errors import ThemeError
+from wxformat.themes import CODE_THEMES
+from wxformat.tree import become, first, tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import become, first, tags
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -36,23 +38,8 @@ LANGUAGE_ALIASES = {
     "text": "text", "mysql": "mysql", "sql": "sql", "jsonc": "json", "proto": "protobuf",
     "cmd": "batch", "conf": "ini", "env": "bash", "jsx": "jsx", "tsx": "tsx",
 }  # fmt: skip
-_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v1"
+_HIGHLIGHTER = "pygments-" + cache.package_version("pygments") + "-v2"
 DIAGRAMS = {"mermaid", "plantuml", "puml", "flow", "flowchart", "sequence", "dot", "graphviz"}
-# Code themes offered to users: our names -> Pygments styles
-CODE_THEMES = {
-    "github": "default",
-    "github-dark": "github-dark",
-    "monokai": "monokai",
-    "one-dark": "one-dark",
-    "dracula": "dracula",
-    "solarized-light": "solarized-light",
-    "solarized-dark": "solarized-dark",
-    "xcode": "xcode",
-    "vs": "vs",
-    "nord": "nord",
-    "gruvbox-light": "gruvbox-light",
-    "material": "material",
-}
 WINDOW_DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
 
 
@@ -110,33 +97,37 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace(" ", "&nbsp;")
 
 
-def highlight_lines(code: str, language: str, theme: str) -> list[str]:
+def highlight_lines(code: str, language: str, theme: str, store: Cache) -> list[str]:
     """Code to one HTML string per line: styled spans, spaces kept as `&nbsp;` inside spans.
-    Cached on disk: a lexer's first use compiles its patterns, a tenth of a second each."""
+    Cached (on disk, for the CLI): a lexer's first use compiles its patterns, a tenth of a
+    second each."""
     cache_key = cache.key(_HIGHLIGHTER, CODE_THEMES.get(theme, theme), language, code)
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None:
         return cached.split("\n")
     lines = _highlight(code, language, code_style(theme))
-    cache.put(cache_key, "\n".join(lines))
+    store.put(cache_key, "\n".join(lines))
     return lines
 
 
-def block_colors(theme: str) -> tuple[str, str]:
-    """A code theme's background and text colours (CSS), cached on disk with the code."""
+def block_colors(theme: str, store: Cache) -> tuple[str, str]:
+    """A code theme's background and text colours (CSS), cached with the code."""
     cache_key = cache.key(_HIGHLIGHTER, "colors", CODE_THEMES.get(theme, theme))
-    cached = cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None and cached.count("|") == 1:
         background, text = cached.split("|")
         return background, text
     style = code_style(theme)  # raises ThemeError for an unknown theme: nothing cached
     background, text = _background(style), f"#{_text_color(style)}"
-    cache.put(cache_key, f"{background}|{text}")
+    store.put(cache_key, f"{background}|{text}")
     return background, text
 
 
 def _highlight(code: str, language: str, style: StyleMeta) -> list[str]:
-    code = code.expandtabs(4)
+    # code pasted from a web page or a word processor is often indented with non-breaking
+    # spaces: to the lexer they are spaces (else it sees error tokens), and we write every
+    # space as &nbsp; anyway
+    code = code.expandtabs(4).replace("\xa0", " ")
     tokens = list(_lexer(language).get_tokens(code))
     if "".join(value for _, value in tokens).rstrip("\n") != code.rstrip("\n"):
         # a lexer that loses or changes text must never cost the reader their code
@@ -152,7 +143,9 @@ def _highlight(code: str, language: str, style: StyleMeta) -> list[str]:
                 current, pending = [], ""
             if not part:
                 continue
-            if not part.strip(" "):
+            if not part.strip():
+                # a span made only of white space (spaces, ideographic spaces) is blanked by
+                # the editor: it rides in the next token's span instead
                 pending += part
                 continue
             css = _token_css(style, ttype)
@@ -173,19 +166,23 @@ def _language(code: Tag) -> str:
 
 
 def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
-    background, text_color = block_colors(ctx.code_theme)
+    background, text_color = block_colors(ctx.code_theme, ctx.cache)
     for pre in tags(soup, "pre"):
         code = first(pre, "code")
         source = (code or pre).get_text()
         language = _language(code) if code else ""
-        if language in DIAGRAMS:
+        if pre.attrs.pop("data-wx-diagram-failed", None):
+            pass  # fix_diagrams tried to draw it and said why it could not
+        elif language in DIAGRAMS:
             ctx.warn(
                 "W1",
                 f"a {language} diagram is shown as its source code: WeChat cannot draw it",
                 ctx.line_of(source.strip().split("\n")[0]),
-                "export the diagram as an image and insert that instead",
+                "run `wxformat setup mermaid` once to draw mermaid diagrams as images"
+                if language == "mermaid"
+                else "export the diagram as an image and insert that instead",
             )
-        lines = highlight_lines(source.rstrip("\n"), language, ctx.code_theme)
+        lines = highlight_lines(source.rstrip("\n"), language, ctx.code_theme, ctx.cache)
         if ctx.line_numbers:
             width = len(str(len(lines)))
             numbers = [str(i + 1).rjust(width).replace(" ", "&nbsp;") for i in range(len(lines))]

@@ -1,4 +1,5 @@
-"""What every fixer gets: the article's folder, the settings, and a place for warnings."""
+"""What every fixer gets: the article's folder, the settings, the files and cache it may use,
+and a place for warnings. The fixers read no file themselves: `files` does it for them."""
 
 from __future__ import annotations
 
@@ -6,16 +7,57 @@ import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from bs4 import BeautifulSoup
 from bs4.element import PageElement
 
+from wxformat.cache import Cache, memory
 from wxformat.diagnostics import Diagnostic
+
+
+class Files(Protocol):
+    """How the pipeline reads the local files an article points at (its images)."""
+
+    def size(self, path: Path) -> int | None:
+        """The file's size in bytes, or None when there is no such file."""
+        ...
+
+    def read(self, path: Path) -> bytes: ...
+
+
+class NoFiles:
+    """Files for a conversion that may read nothing: every local file is missing."""
+
+    def size(self, path: Path) -> int | None:
+        return None
+
+    def read(self, path: Path) -> bytes:
+        raise FileNotFoundError(path)
+
+
+class Diagrams(Protocol):
+    """How the pipeline has diagrams drawn (Mermaid, in a browser: see runner.py)."""
+
+    def draw(self, sources: list[str]) -> list[Path | str] | None:
+        """Each diagram's picture (a PNG file) or why it could not be drawn; None when no
+        renderer is set up."""
+        ...
+
+
+class NoDiagrams:
+    """Diagrams for a conversion that may draw nothing: no renderer is set up."""
+
+    def draw(self, sources: list[str]) -> list[Path | str] | None:
+        return None
 
 
 @dataclass
 class Context:
     base_dir: Path
+    files: Files = field(default_factory=NoFiles)
+    cache: Cache = field(default_factory=memory)
+    diagrams: Diagrams = field(default_factory=NoDiagrams)
     code_theme: str = "github"
     line_numbers: bool = False
     mac_window: bool = False
@@ -24,6 +66,7 @@ class Context:
     warnings: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the Markdown body, to tell a problem's line
     first_line: int = 1  # the source line of the body's first line
+    autospace: bool = False  # space Chinese from Latin text (wechat.spacing)
     math_images: bool = False  # formulas as PNG images (publish, when SVG would pass 1 MB)
 
     def line_of(self, needle: str) -> int | None:

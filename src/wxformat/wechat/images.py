@@ -13,11 +13,18 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
+from wxformat.tree import tags
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import tags
 
 _FILE_LIKE = re.compile(
     r"(?i)^(?:image|img|pic|screenshot|截图|图片)?[-_\w.]*\.(?:png|jpe?g|gif|webp|svg|bmp)$|^image$|^img$|^图片$"
+)
+# what an editor writes as alt text when the writer wrote none: CSDN's upload placeholders,
+# Typora's pasted-image names (image-20230101123456789), screenshot names
+_PLACEHOLDER = re.compile(
+    r"(?i)^(?:在这里插入图片描述|这里写图片描述|请?输入图片(?:描述|说明|名称)|图片描述|"
+    r"(?:image|img|pic|截图|截屏|屏幕截图|screenshot|screen ?shot|snipaste|微信图片)"
+    r"(?:[-_ ]*[\d.\-_ ]*\d(?: at [\d.: ]+)?)?)$"
 )
 MIME_BY_SUFFIX = {
     ".png": "image/png",
@@ -34,7 +41,7 @@ def caption_for(img: Tag) -> str:
     """The caption a reader should see: the alt text (or title) unless it is a file name."""
     for attr in ("title", "alt"):
         text = str(img.get(attr) or "").strip()
-        if text and not _FILE_LIKE.match(text):
+        if text and not _FILE_LIKE.match(text) and not _PLACEHOLDER.match(text):
             return text
     return ""
 
@@ -60,7 +67,8 @@ def _embed(img: Tag, ctx: Context) -> bool:
     if path is None:
         return bool(src) and not src.lower().startswith("javascript:")
     limit = ctx.image_embed_limit_kb * 1024
-    if not path.is_file():
+    size = ctx.files.size(path)
+    if size is None:
         ctx.warn(
             "W19",
             f"image {src} was not found next to the article: WeChat cannot fetch it",
@@ -68,7 +76,6 @@ def _embed(img: Tag, ctx: Context) -> bool:
             "check the path, or put the image online (https://...)",
         )
         return False
-    size = path.stat().st_size
     if size > limit:
         ctx.warn(
             "W19",
@@ -88,7 +95,12 @@ def _embed(img: Tag, ctx: Context) -> bool:
             "use PNG, JPEG or GIF",
         )
         return False
-    img["src"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    try:
+        data = ctx.files.read(path)
+    except OSError:
+        ctx.warn("W19", f"image {src} cannot be read", ctx.line_of(src), "check its permissions")
+        return False
+    img["src"] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     return True
 
 
@@ -124,10 +136,12 @@ def fix_images(soup: BeautifulSoup, ctx: Context) -> None:
         # an image that cannot be embedded keeps its src, so the writer sees which one it is
         # and check names it; replacing it would hide the reference
         _embed(img, ctx)
-        width = str(img.get("width") or "").strip().rstrip("px")
+        width = str(img.get("width") or "").strip().removesuffix("px")
         img["class"] = "wx-img"
         if width.isdigit():
             img["style"] = f"width:{width}px"
+        elif width.endswith("%") and width[:-1].isdigit() and 0 < int(width[:-1]) <= 100:
+            img["style"] = f"width:{width}"
         for attr in ("width", "height"):
             if img.has_attr(attr):
                 del img[attr]

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from wxformat.tree import children, first, has_class, tags
 from wxformat.wechat.context import Context
-from wxformat.wechat.tree import children, first, has_class, tags
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
+from wxformat.tree import ancestor, children, first, tags
 from wxformat.wechat.context import Context, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
-from wxformat.wechat.tree import ancestor, children, first, tags
 
 MAX_DEPTH = 2
 

@@ -19,9 +19,10 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat import cache
+from wxformat.cache import Cache
 from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
+from wxformat.tree import tags
 from wxformat.wechat.context import Context, parse_fragment
-from wxformat.wechat.tree import tags
 
 if TYPE_CHECKING:
     from wxformat.wechat.mathjax import Drawing
@@ -62,11 +63,7 @@ def _cache_key(tex: str, display: bool) -> str:
     return cache.key(_renderer(), "display" if display else "inline", tex)
 
 
-# drawn by prefetch for the article being converted, for when the disk cache is off
-_fresh: dict[tuple[str, bool], str] = {}
-
-
-def _store(tex: str, display: bool, drawn: Drawing | Exception) -> str:
+def _store(tex: str, display: bool, drawn: Drawing | Exception, store: Cache) -> str:
     if not isinstance(drawn, Exception) and len(drawn.body) > MAX_DRAWING:
         # a tenth of what WeChat takes for a whole article (W22): the longest real formula
         # seen draws in 140 KB
@@ -80,12 +77,11 @@ def _store(tex: str, display: bool, drawn: Drawing | Exception) -> str:
     from wxformat.wechat.mathjax import MathStopped
 
     if not isinstance(drawn, MathStopped):  # stopped on a busy machine: try again next time
-        cache.put(_cache_key(tex, display), value)
-    _fresh[(tex, display)] = value
+        store.put(_cache_key(tex, display), value)
     return value
 
 
-def prefetch(formulas: list[tuple[str, bool]]) -> None:
+def prefetch(formulas: list[tuple[str, bool]], store: Cache) -> None:
     """Draw every formula the cache lacks in one call into V8 (see mathjax.draw_many)."""
     from wxformat.wechat import mathjax
 
@@ -93,9 +89,7 @@ def prefetch(formulas: list[tuple[str, bool]]) -> None:
         dict.fromkeys(
             (tex, display)
             for tex, display in formulas
-            if len(tex) <= MAX_TEX
-            and (tex, display) not in _fresh
-            and cache.get(_cache_key(tex, display)) is None
+            if len(tex) <= MAX_TEX and store.get(_cache_key(tex, display)) is None
         )
     )
     if not missing:
@@ -105,11 +99,10 @@ def prefetch(formulas: list[tuple[str, bool]]) -> None:
     except mathjax.MathUnavailable:
         return  # each formula will say so when it is drawn
     for (tex, display), drawn in zip(missing, results, strict=True):
-        _store(tex, display, drawn)
+        _store(tex, display, drawn, store)
 
 
-@lru_cache(maxsize=1024)  # drawings are up to 300 KB: the preview runs for hours
-def drawing(tex: str, display: bool) -> Drawing:
+def drawing(tex: str, display: bool, store: Cache) -> Drawing:
     """One formula drawn by MathJax; raises MathError when the TeX cannot be drawn.
     Drawings are cached on disk: V8 starts only for a formula the cache does not hold."""
     from wxformat.wechat.mathjax import Drawing
@@ -117,7 +110,7 @@ def drawing(tex: str, display: bool) -> Drawing:
     if len(tex) > MAX_TEX:
         raise MathError(f"{len(tex):,} characters, more than the {MAX_TEX:,} drawn per formula")
     cache_key = _cache_key(tex, display)
-    cached = _fresh.get((tex, display)) or cache.get(cache_key)
+    cached = store.get(cache_key)
     if cached is not None:
         if cached.startswith("error:"):
             raise MathError(cached[len("error:") :])
@@ -135,7 +128,7 @@ def drawing(tex: str, display: bool) -> Drawing:
         raise MathError(str(exc)) from None  # not the formula's fault: not cached
     except mathjax.MathError as exc:
         drawn = exc
-    stored = _store(tex, display, drawn)
+    stored = _store(tex, display, drawn, store)
     if stored.startswith("error:"):
         raise MathError(stored[len("error:") :])
     assert isinstance(drawn, Drawing)
@@ -227,9 +220,9 @@ def _markup(d: Drawing, display: bool, tex: str, ctx: Context) -> list[PageEleme
     return parse_fragment(img_of(d, display, tex) if ctx.math_images else svg_of(d, display))
 
 
-def tex_to_svg(tex: str, display: bool) -> str:
+def tex_to_svg(tex: str, display: bool, store: Cache) -> str:
     """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
-    return svg_of(drawing(_unescape(tex), display), display)
+    return svg_of(drawing(_unescape(tex), display, store), display)
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -343,7 +336,7 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         if _CJK.search(body) and (parts := split_cjk(body)):
             pieces = _draw_pieces(parts, display, ctx)
         else:
-            pieces = _markup(drawing(body, display), display, body, ctx)
+            pieces = _markup(drawing(body, display, ctx.cache), display, body, ctx)
         if label is not None:
             pieces = _with_label(pieces, label, ctx)
     except MathError as exc:
@@ -368,7 +361,7 @@ def _draw_pieces(parts: list[tuple[str, str]], display: bool, ctx: Context) -> l
             pieces.append(NavigableString(text))
         else:
             tex = f"\\displaystyle {text}" if display else text
-            pieces.extend(_markup(drawing(tex, False), False, text, ctx))
+            pieces.extend(_markup(drawing(tex, False, ctx.cache), False, text, ctx))
     return pieces
 
 
@@ -383,18 +376,19 @@ def _with_label(pieces: list[PageElement], label: str, ctx: Context) -> list[Pag
     )
     if "\\" in label or "$" in label:
         tex = f"\\text{{{label}}}"
-        right.extend(_markup(drawing(tex, False), False, tex, ctx))
+        right.extend(_markup(drawing(tex, False, ctx.cache), False, tex, ctx))
     else:
         right.string = label
     return [left, middle, right]
 
 
 def _show_source(node: Tag, tex: str, display: bool) -> None:
-    """A formula that cannot be drawn stays readable: its TeX, in code style."""
-    code = BeautifulSoup("", "html.parser").new_tag("code")
-    code["class"] = "wx-math-error"
-    code.string = f"$${tex}$$" if display else f"${tex}$"
-    node.replace_with(code)
+    """A formula that cannot be drawn stays readable: its TeX, in code style. The node
+    becomes the code element where it stands: replacing it would make bs4 search the
+    parent for it, quadratic in an article of thousands of formulas."""
+    node.name = "code"
+    node.attrs = {"class": "wx-math-error"}
+    node.string = f"$${tex}$$" if display else f"${tex}$"
 
 
 def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:
@@ -449,17 +443,15 @@ def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
             hint="split the article, or turn long derivations into images",
         )
     drawn = nodes[:MAX_FORMULAS]
-    try:
-        prefetch(
-            [
-                wanted
-                for node, display in drawn
-                for wanted in _plan(str(node.get("data-tex") or node.get_text()), display)
-            ]
-        )
-        for node, display in drawn:
-            _render(node, ctx, display)
-    finally:
-        _fresh.clear()
+    prefetch(
+        [
+            wanted
+            for node, display in drawn
+            for wanted in _plan(str(node.get("data-tex") or node.get_text()), display)
+        ],
+        ctx.cache,
+    )
+    for node, display in drawn:
+        _render(node, ctx, display)
     for node, display in nodes[MAX_FORMULAS:]:
         _show_source(node, str(node.get("data-tex") or node.get_text()), display)

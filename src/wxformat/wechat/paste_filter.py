@@ -4,7 +4,8 @@ Given HTML, returns what the editor would keep and every change it made, each ta
 its rule and whether a reader would notice. Used by `wxformat check` (for any HTML, ours or
 another tool's) and by the preview's "as WeChat will show it" view. Rules: W1 stylesheets
 and scripts, W2 form and media elements, W6 class and id, W7 event handlers, W8 custom
-properties, W9 positioning, W14 white space in code, W18 links, W19 images.
+properties, W9 positioning, W14 white space in code, W15 white space alone between inline
+elements, W18 links, W19 unfetchable images (hosts WeChat fails on: checks.diagnose).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 
-from wxformat.wechat.cleanup import parse_declarations
+from wxformat.css import parse_declarations
+from wxformat.wechat.cleanup import BLOCK_TAGS
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
 VIDEO_HOSTS = ("v.qq.com", "mp.weixin.qq.com")
@@ -71,16 +73,23 @@ def paste_filter(html: str) -> tuple[str, list[Change]]:
 
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in soup.find_all(REMOVED_WITH_CONTENT):
-        if tag.name in ("style", "link") or (tag.name == "script" and tag.get_text(strip=True)):
+    removed = soup.find_all(REMOVED_WITH_CONTENT)
+    # reported before anything goes: a whole page's <head> holds its <style> and <link>s
+    for tag in removed:
+        stylesheet = tag.name == "link" and "stylesheet" in str(tag.get("rel") or "").lower()
+        script = tag.name == "script" and tag.get_text(strip=True)
+        if tag.name == "style" or stylesheet or script:
+            where = " in <head>" if tag.find_parent("head") is not None else ""
             change(
                 "W1",
-                f"<{tag.name}> is removed: only inline style attributes survive",
+                f"<{tag.name}>{where} is removed: only inline style attributes survive",
                 tag,
                 tag.name,
                 "inline the CSS (wxformat does) instead of a stylesheet",
             )
-        tag.decompose()
+    for tag in removed:
+        if not tag.decomposed:
+            tag.decompose()
     for tag in soup.find_all(REMOVED_ELEMENTS):
         kind = "checkbox" if tag.get("type") == "checkbox" else tag.name
         change(
@@ -133,6 +142,7 @@ def paste_filter(html: str) -> tuple[str, list[Change]]:
             tag["style"] = _filter_style(str(style), tag, changes)
     for pre in soup.find_all("pre"):
         _collapse_code(pre, changes)
+    _drop_blank_text(soup, changes)
     for a in soup.find_all("a"):
         href = str(a.get("href") or "").strip()
         if not href:
@@ -158,23 +168,16 @@ def paste_filter(html: str) -> tuple[str, list[Change]]:
     for img in soup.find_all("img"):
         src = str(img.get("src") or "").strip()
         scheme = urlsplit(src).scheme.lower() if src else ""
-        if scheme in ("http", "https"):
-            host = _host(src)
-            if host in FAILING_IMAGE_HOSTS or (host == "github.com" and "/raw/" in src):
-                change(
-                    "W19",
-                    f"images from {host} often fail to upload (图片上传失败)",
-                    img,
-                    src,
-                    "host the image elsewhere, or use a local file that wxformat embeds",
-                )
-        elif scheme != "data":
+        # images on hosts WeChat fails to fetch are reported by checks.diagnose, which
+        # check runs on any HTML too: reported here as well, they were reported twice
+        if scheme not in ("http", "https", "data"):
             change(
                 "W19",
                 f"image {src or '(no src)'} cannot be fetched by WeChat: it will be missing",
                 img,
                 src or "img",
-                "use a local file next to the article (wxformat embeds it) or an https URL",
+                "WeChat fetches only http(s) images: give an https URL, or embed the image "
+                "as data: (wxformat embeds the local images of a Markdown article)",
             )
             img.decompose()
     return str(soup), changes
@@ -211,14 +214,49 @@ def _filter_style(style: str, tag: Tag, changes: list[Change]) -> str:
     return ";".join(kept)
 
 
+def _drop_blank_text(soup: BeautifulSoup, changes: list[Change]) -> None:
+    """W14, W15: outside code too, a text node of spaces and line breaks alone is deleted.
+    Between block tags nobody notices; between two inline elements (`<b>定义</b> <i>x</i>`)
+    the words run together."""
+    joined: list[Tag] = []
+    for text in list(soup.find_all(string=True)):
+        if not isinstance(text, NavigableString) or text.find_parent("pre") is not None:
+            continue
+        if not text or text.strip(" \t\n\r"):
+            continue
+        before, after = text.previous_sibling, text.next_sibling
+        inline = (
+            all(isinstance(t, Tag) and t.name not in BLOCK_TAGS for t in (before, after))
+            and text.parent is not None
+            and text.parent.name not in ("ul", "ol", "table", "tr")
+        )
+        if inline and isinstance(before, Tag):
+            joined.append(before)
+        text.extract()
+    if joined:
+        count = len(joined)
+        changes.append(
+            Change(
+                "W15",
+                f"{count} space{'s' if count > 1 else ''} between two inline elements "
+                f"{'are' if count > 1 else 'is'} dropped: the words on either side run together",
+                describe(joined[0]),
+                joined[0].get_text()[:30].strip() or joined[0].name,
+                "put the space inside the text next to it (wxformat does)",
+                True,
+            )
+        )
+
+
 def _collapse_code(pre: Tag, changes: list[Change]) -> None:
-    """W14: inside <pre>, newlines vanish, runs of spaces collapse, blank text nodes go."""
+    """W14: inside <pre>, newlines vanish, runs of spaces collapse, text nodes made only of
+    white space go, at any depth (the space between two highlight spans)."""
     altered = False
     for text in list(pre.find_all(string=True)):
         if not isinstance(text, NavigableString):
             continue
         value = str(text)
-        if not value.strip(" \t\n\r"):
+        if not value.strip():  # any white space, &nbsp; included (JavaScript's \s)
             if value:
                 text.extract()
                 altered = True

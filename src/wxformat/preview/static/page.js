@@ -4,13 +4,15 @@
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const $ = (id) => document.getElementById(id);
-const state = { html: "", title: "", theme: config.theme, color: "", dark: false, asWechat: false };
+const state = { html: "", title: "", theme: config.theme, color: "", codeTheme: "", fontSize: "", dark: false, asWechat: false };
 
 for (const t of config.themes) {
   const option = new Option(`${t.title_zh} ${t.title}`, t.name);
   $("theme").add(option);
 }
 $("theme").value = config.theme || "default";
+for (const name of config.code_themes) $("code-theme").add(new Option(name, name));
+for (const size of config.font_sizes) $("font-size").add(new Option(size, size));
 $("file").textContent = config.file;
 if (config.account) $("account").textContent = config.account;
 $("date").textContent = new Date().toISOString().slice(0, 10);
@@ -24,6 +26,8 @@ async function load() {
   const params = new URLSearchParams();
   if (state.theme) params.set("theme", state.theme);
   if (state.color) params.set("color", state.color);
+  if (state.codeTheme) params.set("code_theme", state.codeTheme);
+  if (state.fontSize) params.set("font_size", state.fontSize);
   if (state.asWechat) params.set("wechat", "1");
   let data;
   try {
@@ -47,11 +51,26 @@ async function load() {
   document.title = `${data.title} · wxformat`;
   $("article").innerHTML = data.shown;
   document.body.dataset.theme = data.theme;
+  showStyle(data);
   document.body.dataset.version = String(data.version);
   if (state.dark) darken($("article"));
   $("warnings").replaceChildren(...data.warnings.map((w) => Object.assign(document.createElement("li"), { textContent: w })));
   $("warning-count").textContent = data.warnings.length ? `(${data.warnings.length})` : "";
   status(`已更新 Updated ${new Date().toLocaleTimeString()}`);
+}
+
+// The controls show what the article is drawn in: the theme's own colour (after a reset
+// too), its code theme and font size, whatever wxformat.toml or the front matter chose.
+function showStyle(data) {
+  const rgb = data.primary && parseColor(data.primary);
+  if (rgb) $("color").value = "#" + rgb.slice(0, 3).map((v) => Math.round(v).toString(16).padStart(2, "0")).join("");
+  $("color").title = data.primary || "";
+  for (const [id, value] of [["code-theme", data.code_theme], ["font-size", data.font_size]]) {
+    if (!value) continue;
+    const select = $(id);
+    if (![...select.options].some((o) => o.value === value)) select.add(new Option(value, value));
+    select.value = value;
+  }
 }
 
 // --- WeChat dark mode, approximated (rule W21): colours in inline styles are rewritten
@@ -129,6 +148,8 @@ async function copy() {
 $("theme").addEventListener("change", (e) => { state.theme = e.target.value; load(); });
 $("color").addEventListener("input", (e) => { state.color = e.target.value; load(); });
 $("reset-color").addEventListener("click", () => { state.color = ""; load(); });
+$("code-theme").addEventListener("change", (e) => { state.codeTheme = e.target.value; load(); });
+$("font-size").addEventListener("change", (e) => { state.fontSize = e.target.value; load(); });
 $("dark").addEventListener("change", (e) => {
   state.dark = e.target.checked;
   document.body.classList.toggle("dark", state.dark);

@@ -1,4 +1,5 @@
-"""Fast look-ups in the bs4 tree the fixers share.
+"""Fast look-ups in the bs4 tree, shared by the stages that walk it (the WeChat fixers, the
+pipeline). No stage of its own: it imports nothing of wxformat.
 
 bs4's `find_all` runs every node through a general filter object (names, attributes,
 strings, functions); the fixers only ever ask for tag names and classes, and asking bs4
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bs4.element import Comment, NavigableString, Tag
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 
 def classes(tag: Tag) -> list[str]:
@@ -67,7 +68,7 @@ def children(tag: Tag, *names: str) -> list[Tag]:
     ]
 
 
-def ancestor(tag: Tag, *names: str, cls: str = "") -> Tag | None:
+def ancestor(tag: PageElement, *names: str, cls: str = "") -> Tag | None:
     """The nearest enclosing element with one of these names (any if none) and class."""
     node = tag.parent
     while node is not None:
