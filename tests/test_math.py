@@ -238,7 +238,7 @@ def test_help_never_loads_mathjax_or_v8() -> None:
         "print(sorted(m for m in sys.modules if 'racer' in m or m.endswith('mathjax')),"
         " file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
 
 
