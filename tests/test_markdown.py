@@ -317,6 +317,21 @@ def test_tex_error_stays_visible_with_a_warning_naming_its_line() -> None:
     assert len(soup.find_all("svg")) == 1  # the good formula still renders
 
 
+def test_tex_error_says_what_is_wrong_in_words_not_an_exception_name() -> None:
+    """The warning says what the mistake is (MathJax's own words), as the sample
+    articles/math.md shows a reader; never an exception's class name."""
+    cases = {
+        "\\frac{1}{": "Missing close brace",
+        "x^": "Missing superscript or subscript argument",
+        "\\begin{matrix} a": "Missing \\end{matrix}",
+        "\\left( x": "Extra \\left or missing \\right",
+        "\\foo x": "Undefined control sequence \\foo",
+    }
+    for tex, words in cases.items():
+        (warning,) = convert_text(f"bad ${tex}$").warnings
+        assert words in warning.message and "Error" not in warning.message, warning.message
+
+
 def test_inline_math_is_sized_in_em_and_sits_on_the_baseline() -> None:
     svg = soup_of("text $x_i^2$ text").find("svg")
     style = str(svg["style"])

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,10 @@ from wxformat.cache import open_default
 from wxformat.options import Options, PublishSettings, resolve
 from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import Credentials, PublishError, WeChatClient
-from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
-from wxformat.publish.images import ImageData, for_upload, load_image
+from wxformat.publish.account import connect, user_cache_dir
+from wxformat.publish.api import PublishError, WeChatClient, redact
+from wxformat.publish.hosting import ImageHost
+from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
 from wxformat.title import title_heading
@@ -89,39 +91,6 @@ class Plan:
         return "\n".join(lines)
 
 
-def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
-    """From WECHAT_APP_ID / WECHAT_APP_SECRET, else a credentials file outside the repository."""
-    app_id, secret = os.environ.get("WECHAT_APP_ID"), os.environ.get("WECHAT_APP_SECRET")
-    if app_id and secret:
-        return Credentials(app_id, secret)
-    path = Path(settings_file).expanduser() if settings_file else config_dir() / "credentials.toml"
-    if not path.is_file():
-        raise PublishError(
-            "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET",
-            f"or write app_id and app_secret in {path} (outside your repository, mode 600)",
-        )
-    repo = next(
-        (
-            p
-            for p in (article_dir.resolve(), *article_dir.resolve().parents)
-            if (p / ".git").exists()
-        ),
-        None,
-    )
-    if repo is not None and repo in path.resolve().parents:
-        raise PublishError(
-            f"the credentials file {path} is inside the repository {repo}",
-            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Credentials(str(data["app_id"]), str(data["app_secret"]))
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        raise PublishError(
-            f"{path} has no app_id and app_secret", 'write app_id = "..." and app_secret = "..."'
-        ) from None
-
-
 # not prose: what a digest made of the article's first words must skip
 _NOT_PROSE = ("pre", "table", "h1", "h2", "h3", "h4", "h5", "h6", "img", "figure", "sup", "svg")
 
@@ -166,6 +135,8 @@ def publish(
     client: WeChatClient | None = None,
     keep_title_heading: bool = False,
     new_draft: bool = False,
+    allow_private_images: bool = False,
+    timeout: float | None = None,
 ) -> Plan:
     article = read_article(path, options.encoding)
     resolved = resolve(article, options)
@@ -199,16 +170,19 @@ def publish(
     digest = " ".join(str(given).split()) if given else digest_of(article)
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        client = connect(settings, article.base_dir)
+        client = connect(settings, article.base_dir, timeout)
     store = UploadStore(_store_path(client, settings, dry_run))
-    http = client.http if client else None
-    host = ImageHost(client, store, plan.uploaded, plan.reused)
+    allow_private = allow_private_images or settings.allow_private_images
+    fetch = None
+    if client is not None:
+        fetch = partial(download, client=client, allow_private=allow_private)
+    host = ImageHost(client, store, plan.uploaded, plan.reused, allow_private=allow_private)
     first_image = host.host_all(soup, article.base_dir)
     first_label = host.first_label
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
-        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
-        plan.cover = cover_source.strip()
+        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, fetch)
+        plan.cover = redact(cover_source.strip())
     else:
         cover = first_image
         plan.cover = f"the first image ({first_label})"
