@@ -12,48 +12,47 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
-from markdown.inlinepatterns import (
-    IMAGE_LINK_RE,
-    ImageInlineProcessor,
-    InlineProcessor,
-    SimpleTagInlineProcessor,
-)
+from markdown.inlinepatterns import IMAGE_LINK_RE, InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from wxformat.mdext.linear import LinearImageProcessor
 from wxformat.mdext.source import segments
 
-# mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`
-_SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*$")
-_TITLED = re.compile(r"(\S+)[ \t]+([\"'])(.*)\2")
+# mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`; what
+# Python-Markdown reads as the destination (a title before it is not read as one)
+_SIZE = re.compile(
+    r"^(?P<src>.*?)(?:[ \t]+\"(?P<title>[^\"]*)\")?[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?$"
+)
 
 
-class SizedImageProcessor(ImageInlineProcessor):
+class SizedImageProcessor(LinearImageProcessor):
     """An image whose link ends in a size suffix gets that width; the suffix leaves `src`.
+    Built on the linear image processor (mdext.linear), so many images stay cheap."""
 
-    Python-Markdown reads `(logo.png "标志" =80x80)` as one destination, so the suffix (and a
-    title before it) is taken off the `src` it made: the text is never copied or searched
-    again, which keeps a paragraph of many images linear (and lets the link search under it
-    be the linear one of mdext.linear)."""
+    _size: re.Match[str] | None = None
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, handled = super().getLink(data, index)
+        self._size = _SIZE.match(href) if handled and "=" in href else None
+        if self._size is not None:
+            href = self._size.group("src")
+            if href.startswith("<") and href.endswith(">"):  # `<a b.png> =x80`
+                href = href[1:-1]
+            title = self._size.group("title") if title is None else title
+        return href, title, end, handled
 
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
+        self._size = None
         el, start, end = super().handleMatch(m, data)
-        if not isinstance(el, etree.Element):
-            return el, start, end
-        src = str(el.get("src") or "")
-        size = _SIZE.search(src)
-        if size is None or "\n" in src:
-            return el, start, end
-        src = src[: size.start()]
-        titled = _TITLED.fullmatch(src)
-        if titled and el.get("title") is None:
-            src = titled.group(1)
-            el.set("title", titled.group(3))
-        el.set("src", src)
-        if size.group("width"):
-            el.set("width", size.group("width"))
+        size = self._size
+        if isinstance(el, etree.Element) and size is not None:
+            if size.group("title") is not None:
+                el.set("title", size.group("title"))
+            if size.group("width"):
+                el.set("width", size.group("width"))
         return el, start, end
 
 
@@ -222,6 +221,8 @@ def _unwrap(parent: etree.Element, child: etree.Element, keep_text: bool) -> Non
 
 
 class DialectExtension(Extension):
+    """Registers after LinearInlineExtension (render.py): its image processor is ours."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         toc_titles: list[str] = []
         md.preprocessors.register(TocMarkerPreprocessor(md, toc_titles), "wx_toc_marker", 29.8)

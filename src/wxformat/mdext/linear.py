@@ -137,6 +137,9 @@ class _Image(_LinearLinks, ImageInlineProcessor):
     pass
 
 
+LinearImageProcessor = _Image  # for extensions that read more of an image link (dialects)
+
+
 class _Reference(_LinearLinks, ReferenceInlineProcessor):
     pass
 
