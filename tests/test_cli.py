@@ -93,9 +93,9 @@ def test_missing_file(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_missing_file_names_the_articles_that_are_there(cli: Cli, tmp_path: Path) -> None:
-    """The README's examples name articles/post.md, which a fresh checkout does not have:
-    the hint lists the articles the folder does hold (it used to say "e.g. articles/post.md"
-    whatever was asked for)."""
+    """A path such as articles/post.md, which a fresh checkout does not have (the README's
+    examples named it): the hint lists the articles the folder does hold (it used to say
+    "e.g. articles/post.md" whatever was asked for)."""
     folder = tmp_path / "articles"
     folder.mkdir()
     for name in ("welcome.md", "math.md", "notes.txt", "page.html"):

@@ -568,3 +568,15 @@ def test_ruby_pairs_each_character_with_its_reading(
     bases = [s for s in ruby.contents if isinstance(s, str)]
     readings = [rt.get_text() for rt in ruby.find_all("rt")]
     assert list(zip(bases, readings, strict=True)) == pairs
+
+
+def test_the_sample_article_sized_images_are_found_with_the_linear_link_search(
+    cli: Callable[..., CliRun],
+) -> None:
+    """articles/dialects.md, converted as the README's `convert articles/ -o out/` does: the
+    linear link search (mdext.linear) had replaced the size-suffix processor, so its images
+    were looked for as "assets/qrcode.png =120x120" and reported missing (W19)."""
+    run = cli("convert", str(ARTICLES / "dialects.md"), "--fragment")
+    assert run.code == 0 and "W19" not in run.err, run.err
+    styles = [str(img.get("style")) for img in BeautifulSoup(run.out, "html.parser")("img")]
+    assert any("width:120px" in style for style in styles), styles

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -326,7 +327,17 @@ def test_dry_run_sends_nothing_and_prints_a_short_plan(
     assert "  cover:    cover.jpg (to upload as permanent material)" in lines
     assert "  images:   7 to upload, 0 already on WeChat" in lines
     assert "would upload image 2 “照片”" in run.out  # embedded images named by their alt
-    assert "characters" in run.out and "KB" in run.out and "<section" not in run.out
+    assert "<section" not in run.out
+    # the size against WeChat's limits: characters of the text (the HTML's would be several
+    # times as many, and looked like an article three times too long), kilobytes of HTML
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    text = re.sub(r"\s", "", BeautifulSoup(draft["content"], "html.parser").get_text())
+    size = len(draft["content"].encode("utf-8")) / 1024
+    assert len(text) < len(draft["content"]) / 3
+    assert (
+        f"  content:  {len(text):,} characters of text, {size:,.1f} KB of HTML "
+        "(WeChat takes at most 20,000 characters of text and 1 MB)"
+    ) in lines
     assert "dry run: nothing was sent" in run.err
     no_secret(run)
 
@@ -363,6 +374,21 @@ def test_the_digest_is_prose_only_or_the_front_matter_description(
     )
     draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
     assert draft["digest"] == "一篇关于发布的文章"
+
+
+def test_the_automatic_digest_never_ends_half_way_through_a_formula(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    """The sample math.md's digest ended "(\\boldsymb": a formula that does not fit whole is
+    left out; one that fits stays, as its TeX."""
+    text = article.read_text(encoding="utf-8")
+    formula = "D = \\{(\\boldsymbol{x}_1, y_1), \\dots, (\\boldsymbol{x}_m, y_m)\\}"
+    article.write_text(
+        text.replace("正文第一段，介绍这篇文章。", f"给定数据集 $x$ 和 ${formula}$，求解。"),
+        encoding="utf-8",
+    )
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    assert draft["digest"] == "给定数据集 x 和"
 
 
 def test_an_opening_heading_equal_to_the_title_is_left_out(
@@ -514,6 +540,8 @@ def test_upload_without_credentials_says_how_to_set_them(
     assert run.code == 1 and run.out == ""
     assert run.err.count("\n") == 1
     assert "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET" in run.err
+    # the hint says where the values come from, not just "(hint: or write ...)"
+    assert "(hint: they are the account's AppID and AppSecret (mp.weixin.qq.com >" in run.err
     assert "credentials.toml" in run.err and "Traceback" not in run.err
     assert sum(server.fake.calls.values()) == 0
 
@@ -723,3 +751,70 @@ def test_private_images_can_be_allowed_in_wxformat_toml(
     run = cli("publish", str(article))
     assert run.code == 0, run.err
     assert server.fake.calls["/remote/shot.png"] == 1
+
+
+# -- formulas past 1 MB (W22) -------------------------------------------------------------
+
+FORMULA = (
+    "\\hat{{w}}_{{{i}}} = \\arg\\min_{{w}} \\sum_{{k=1}}^{{m}} "
+    "\\left(\\frac{{y_k - w^\\top x_k}}{{\\sigma_k^2 + \\lambda_{{{i}}}}}\\right)^2"
+)
+
+
+def test_publish_sends_formulas_as_png_when_their_svg_passes_1_mb(
+    cli: Cli, env: Path, tmp_path: Path, server: FakeServer
+) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "cover.jpg").write_bytes(picture("JPEG", (90, 50)))
+    body = "\n\n".join(f"第 {i} 式：\n\n$${FORMULA.format(i=i)}$$" for i in range(260))
+    path = folder / "chapter.md"
+    path.write_text(f"# 第三章\n\n![封面](cover.jpg)\n\n{body}\n", encoding="utf-8")
+    checked = cli("check", str(path))
+    assert "`wxformat publish` will send the formulas as PNG images" in checked.out
+    run = cli("publish", str(path))
+    assert run.code == 0, run.err
+    content = server.fake.drafts[0]["content"]
+    assert len(content.encode("utf-8")) < 1024 * 1024
+    soup = BeautifulSoup(content, "html.parser")
+    assert not soup.find_all("svg")
+    formulas = [img for img in soup.find_all("img") if str(img.get("alt", "")).startswith("$$")]
+    assert len(formulas) == 260
+    assert all(img["src"].startswith("http://mmbiz.qpic.cn/fake/") for img in formulas)
+    assert "em" in formulas[0]["style"]  # sized like the text, as the SVG was
+    pngs = [
+        Image.open(io.BytesIO(data))
+        for p, _, data in server.fake.uploads
+        if p.endswith("uploadimg") and data.startswith(b"\x89PNG")
+    ]
+    assert len(pngs) == 260
+    for png in pngs[:5]:
+        # opaque (a transparent PNG's dark ink vanishes in dark mode), 2x a 16px em
+        assert png.mode == "L" and png.getextrema()[1] == 255
+        assert png.height >= 2 * 16
+    cover = server.fake.drafts[0]["thumb_media_id"]
+    assert server.fake.materials[cover] == (folder / "cover.jpg").read_bytes()
+
+
+def test_no_corpus_article_s_draft_passes_1_mb(cli: Cli, env: Path, tmp_path: Path) -> None:
+    corpus = ARTICLES.parents[1] / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"needs the shared corpus at {corpus} (../shared from the checkout)")
+    (tmp_path / "cover.jpg").write_bytes(picture("JPEG", (90, 50)))
+    for source in sorted(corpus.glob("*.md")):
+        text = source.read_text(encoding="utf-8")
+        text = (
+            "---\ncover: cover.jpg\ntitle: 语料\n"
+            + re.sub(r"(?m)^title:.*\n", "", text[4:], count=1)
+            if text.startswith("---\n")
+            else "---\ncover: cover.jpg\ntitle: 语料\n---\n" + text
+        )
+        # the corpus comes without its local pictures: every one is the cover here
+        text = re.sub(r"(!\[[^\]]*\]\()(?!https?:)[^)\s]+", r"\1cover.jpg", text)
+        text = re.sub(r'(<img[^>]*src=")(?!https?:)[^"]*', r"\1cover.jpg", text)
+        copy = tmp_path / source.name
+        copy.write_text(text, encoding="utf-8")
+        run = cli("publish", str(copy), "--dry-run", "--json")
+        assert run.code == 0, (source.name, run.err)
+        content = json.loads(run.out)["content"]
+        assert len(content.encode("utf-8")) < 1024 * 1024, source.name

@@ -12,50 +12,48 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
-from markdown.inlinepatterns import (
-    IMAGE_LINK_RE,
-    ImageInlineProcessor,
-    InlineProcessor,
-    SimpleTagInlineProcessor,
-)
+from markdown.inlinepatterns import IMAGE_LINK_RE, InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from wxformat.mdext.linear import LinearImageProcessor
 from wxformat.mdext.source import segments
 
-# mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`
-_SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*$")
+# mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`; what
+# Python-Markdown reads as the destination (a title before it is not read as one)
+_SIZE = re.compile(
+    r"^(?P<src>.*?)(?:[ \t]+\"(?P<title>[^\"]*)\")?[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?$"
+)
 
 
-class SizedImageProcessor(ImageInlineProcessor):
-    """An image whose link ends in a size suffix gets that width; the suffix leaves `src`."""
+class SizedImageProcessor(LinearImageProcessor):
+    """An image whose link ends in a size suffix gets that width; the suffix leaves `src`.
+    Built on the linear image processor (mdext.linear), so many images stay cheap."""
 
-    def __init__(self, pattern: str, md: Markdown) -> None:
-        super().__init__(pattern, md)
-        # where the next `)` is in the text last searched: a paragraph of many images is
-        # searched once, not once per image
-        self._text: str | None = None
-        self._close = -1
+    _size: re.Match[str] | None = None
 
-    def _next_close(self, data: str, start: int) -> int:
-        if data is not self._text or (0 <= self._close < start):
-            self._text, self._close = data, data.find(")", start)
-        return self._close
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, handled = super().getLink(data, index)
+        self._size = _SIZE.match(href) if handled and "=" in href else None
+        if self._size is not None:
+            href = self._size.group("src")
+            if href.startswith("<") and href.endswith(">"):  # `<a b.png> =x80`
+                href = href[1:-1]
+            title = self._size.group("title") if title is None else title
+        return href, title, end, handled
 
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
-        close = self._next_close(data, m.end(0))
-        size = _SIZE.search(data, m.end(0), close) if close >= 0 else None
-        if size is None or "\n" in data[m.end(0) : size.start()]:
-            return super().handleMatch(m, data)
-        cut = close - size.start()  # the suffix, up to the closing parenthesis
-        el, start, end = super().handleMatch(m, data[: size.start()] + data[close:])
-        if not isinstance(el, etree.Element) or end is None:
-            return el, start, end
-        if size.group("width"):
-            el.set("width", size.group("width"))
-        return el, start, end + cut
+        self._size = None
+        el, start, end = super().handleMatch(m, data)
+        size = self._size
+        if isinstance(el, etree.Element) and size is not None:
+            if size.group("title") is not None:
+                el.set("title", size.group("title"))
+            if size.group("width"):
+                el.set("width", size.group("width"))
+        return el, start, end
 
 
 # ==mark==, ++ins++, ^sup^: no white space just inside the markers; `==` and `++` open only
@@ -223,6 +221,8 @@ def _unwrap(parent: etree.Element, child: etree.Element, keep_text: bool) -> Non
 
 
 class DialectExtension(Extension):
+    """Registers after LinearInlineExtension (render.py): its image processor is ours."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         toc_titles: list[str] = []
         md.preprocessors.register(TocMarkerPreprocessor(md, toc_titles), "wx_toc_marker", 29.8)

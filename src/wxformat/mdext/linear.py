@@ -137,6 +137,9 @@ class _Image(_LinearLinks, ImageInlineProcessor):
     pass
 
 
+LinearImageProcessor = _Image  # for extensions that read more of an image link (dialects)
+
+
 class _Reference(_LinearLinks, ReferenceInlineProcessor):
     pass
 
@@ -169,5 +172,11 @@ class LinearInlineExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         for name, (linear, priority) in _LINEAR.items():
-            md.inlinePatterns.register(linear(md.inlinePatterns[name].pattern, md), name, priority)
+            existing = md.inlinePatterns[name]
+            cls = linear
+            if type(existing) not in linear.__mro__:
+                # another extension's subclass (the dialects' image size suffix): keep what
+                # it adds, with the linear bracket search under it
+                cls = type(f"Linear{type(existing).__name__}", (_LinearLinks, type(existing)), {})
+            md.inlinePatterns.register(cls(existing.pattern, md), name, priority)
         md.inlinePatterns.register(HtmlInlineProcessor(ENTITY_RUN_RE, md), "wx_entity_run", 81)

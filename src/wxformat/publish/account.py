@@ -53,6 +53,8 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
     if not path.is_file():
         raise PublishError(
             "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET",
+            "they are the account's AppID and AppSecret "
+            "(mp.weixin.qq.com > 设置与开发 > 基本配置); "
             f"or write app_id and app_secret in {path} (outside your repository, mode 600)",
         )
     repo = next(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,6 +31,7 @@ from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
 from wxformat.title import title_heading
+from wxformat.wechat.checks import MAX_HTML_BYTES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,6 +60,9 @@ class Plan:
         draft = self.draft
         content = str(draft.get("content", ""))
         size = len(content.encode("utf-8"))
+        # WeChat's 20,000 count is the text a reader sees, as check counts it (W22), not
+        # the HTML: a plain article's HTML is several times its text
+        text_chars = len(re.sub(r"\s", "", BeautifulSoup(content, "html.parser").get_text()))
         verb = "would" if dry_run else "did"
         actions = {
             "add": "add a new draft",
@@ -78,8 +83,8 @@ class Plan:
             f"  cover:    {self.cover} ({cover_state})",
             f"  images:   {len(images)} to upload, {len(reused)} already on WeChat",
             *(f"            {verb} upload {label}" for label in images),
-            f"  content:  {len(content):,} characters, {size / 1024:,.1f} KB "
-            f"(WeChat takes under {MAX_CONTENT_CHARS:,} characters and 1 MB)",
+            f"  content:  {text_chars:,} characters of text, {size / 1024:,.1f} KB of HTML "
+            f"(WeChat takes at most {MAX_CONTENT_CHARS:,} characters of text and 1 MB)",
         ]
         if self.dropped_title_heading:
             lines += [
@@ -98,7 +103,7 @@ def digest_of(article: Article) -> str:
     """An automatic digest: the article's first words of prose (paragraphs, lists, quotes),
     never a heading, code, a table, an image's alt text or a footnote; an inline formula as
     its TeX."""
-    from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+    from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
     from wxformat.render import render_markdown
 
     soup = BeautifulSoup(render_markdown(article.body, article.body_line), "html.parser")
@@ -106,10 +111,13 @@ def digest_of(article: Article) -> str:
         tag.decompose()
     for tag in soup.find_all(class_=("footnote", DISPLAY_CLASS)):
         tag.decompose()
-    for tag in soup.find_all(class_=MATH_CLASS):
-        tag.replace_with(str(tag.get("data-tex") or ""))
+    for tag in soup.find_all(class_=MATH_CLASS):  # marked, so that none is cut in two
+        tag.replace_with(f"\ue000{tag.get('data-tex') or ''}\ue001")
     compact = " ".join(soup.get_text().split())
-    return compact[:AUTO_DIGEST]
+    cut = compact[:AUTO_DIGEST]
+    if cut.rfind("\ue000") > cut.rfind("\ue001"):  # a formula would end half-way: leave it out
+        cut = cut[: cut.rfind("\ue000")].rstrip()
+    return cut.replace("\ue000", "").replace("\ue001", "")
 
 
 def _check_lengths(title: str, author: str, digest: str) -> None:
@@ -143,6 +151,17 @@ def publish(
     result = convert(
         article, resolved, files=DiskFiles(), cache=open_default(), diagrams=MermaidDiagrams()
     )
+    if len(result.fragment.encode("utf-8")) > MAX_HTML_BYTES and "<svg" in result.fragment:
+        # over what the draft API takes (W22), mostly because of formulas (a textbook
+        # chapter): send them as PNG images instead, uploaded like any other image
+        result = convert(
+            article,
+            resolved,
+            files=DiskFiles(),
+            cache=open_default(),
+            diagrams=MermaidDiagrams(),
+            math_images=True,
+        )
     meta = article.meta
     title = result.title
     author = str(meta.get("author") or settings.author)
