@@ -3,8 +3,10 @@
 It checks the credentials and the token, the multipart field name (`media`), image types
 and sizes, and the JSON of draft/add and draft/update (UTF-8, no \\u escapes, the fields
 WeChat needs, a thumb_media_id it issued; for an update, a draft it holds, index 0 and
-`articles` as one object). `delete_draft` removes a draft as the editor would. It can be told to answer an error code, or to drop the
-connection, for the next calls to a path. It also serves images, as a remote host would.
+`articles` as one object). `delete_draft` removes a draft as the editor would. It can be
+told to answer an error code, raw bytes (JSON of the wrong shape), to drop the
+connection, or to drip its answer a byte at a time, for the next calls to a path. It also
+serves images, as a remote host would: whole, dripped, endless, or as a redirect.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -35,13 +38,17 @@ class FakeWeChat:
     saved: dict[str, dict[str, Any]] = field(default_factory=dict)  # media_id -> draft now
     updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (media_id, article)
     raw_drafts: list[bytes] = field(default_factory=list)
-    failures: dict[str, list[int | str]] = field(default_factory=lambda: defaultdict(list))
+    failures: dict[str, list[int | str | bytes]] = field(default_factory=lambda: defaultdict(list))
     images: dict[str, bytes] = field(default_factory=dict)  # path -> bytes served as a remote host
+    image_modes: dict[str, str] = field(default_factory=dict)  # path -> "drip" or "endless"
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location
+    drip_every: float = 0.5  # seconds between the bytes of a dripped answer
     _count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fail_next(self, path: str, *answers: int | str) -> None:
-        """Answer the next calls to path with these error codes, or "drop" the connection."""
+    def fail_next(self, path: str, *answers: int | str | bytes) -> None:
+        """Answer the next calls to path with these error codes, these bytes as the body,
+        "drop" the connection, or "drip" the usual answer a byte at a time."""
         self.failures[path].extend(answers)
 
     def delete_draft(self, media_id: str) -> None:
@@ -85,28 +92,59 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def answer(self, data: dict[str, Any], status: int = 200) -> None:
-            body = json.dumps(data).encode()
+        dripping = False
+
+        def answer(self, data: dict[str, Any] | bytes, status: int = 200) -> None:
+            body = data if isinstance(data, bytes) else json.dumps(data).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            self.send_body(body)
+
+        def send_body(self, body: bytes) -> None:
+            try:
+                if not self.dripping:
+                    self.wfile.write(body)
+                    return
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(fake.drip_every)
+            except OSError:
+                pass  # the client gave up: as it should
 
         def error(self, code: int, msg: str) -> None:
             self.answer({"errcode": code, "errmsg": msg})
 
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
+            with fake.lock:
+                fake.calls[path] += 1
+            if path in fake.redirects:
+                self.send_response(302)
+                self.send_header("Location", fake.redirects[path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             data = fake.images.get(path)
             if data is None:
                 self.send_error(404)
                 return
+            mode = fake.image_modes.get(path, "")
             self.send_response(200)
             self.send_header("Content-Type", "image/" + _kind(data))
+            if mode == "endless":  # no length, and no end: only the client can stop it
+                self.end_headers()
+                try:
+                    while True:
+                        self.wfile.write(data)
+                except OSError:
+                    return
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            self.dripping = mode == "drip"
+            self.send_body(data)
 
         def do_POST(self) -> None:
             url = urlsplit(self.path)
@@ -122,6 +160,10 @@ def make_handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
             if isinstance(planned, int):
                 self.error(planned, "forced by the test")
                 return
+            if isinstance(planned, bytes):
+                self.answer(planned)
+                return
+            self.dripping = planned == "drip"
             if url.path == "/cgi-bin/stable_token":
                 request = json.loads(body)
                 if (

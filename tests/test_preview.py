@@ -149,6 +149,9 @@ def test_render_error_shows_and_the_server_keeps_running(page: Page, article: Pa
 def test_files_outside_the_article_folder_are_refused(server: PreviewServer, article: Path) -> None:
     secret = article.parent.parent / "secret.txt"
     secret.write_text("do not serve", encoding="utf-8")
+    # served because the article shows it as a file (over an embed limit of 0 KB)
+    (article.parent / "wxformat.toml").write_text("image_embed_limit_kb = 0\n", encoding="utf-8")
+    article.write_text("# 标题\n\n![图](pic.png)\n", encoding="utf-8")
     with urllib.request.urlopen(server.url + "pic.png", timeout=10) as ok:
         assert ok.status == 200 and ok.read(4) == b"\x89PNG"
     for path in (

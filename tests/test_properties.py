@@ -10,9 +10,13 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown import markdown as python_markdown
 
 from tests.conftest import convert_text
+from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.pipeline import serialize
+from wxformat.render import _clean as nh3_clean
+from wxformat.render import sanitize
 from wxformat.wechat.paste_filter import paste_filter
 
 words = st.text(
@@ -124,3 +128,34 @@ convert_text("# warm\n\n$x$ `c`\n\n```py\nx\n```\n\n1. a")
 def test_convert_never_raises_and_output_is_safe(text: str) -> None:
     result = convert_text(text)
     assert_safe(result.fragment, tuple(w.message for w in result.warnings if w.rule == "W19"))
+
+
+# issue #14: links and entities in linear time, with Python-Markdown's own answers
+brackets = st.text(alphabet=st.sampled_from("[]()!\"' a<>&;`\\*b\n#x"), max_size=80)
+
+
+@settings(max_examples=int(os.environ.get("WXFORMAT_EXAMPLES", "150")) * 10, deadline=None)
+@given(brackets)
+def test_linear_links_and_entities_read_as_python_markdown_does(text: str) -> None:
+    # what it changes is never what a link becomes, only how long finding it takes
+    # (no destination here has the 32 parentheses past which it stops looking)
+    assert python_markdown(text, extensions=[LinearInlineExtension()]) == python_markdown(text)
+
+
+html_bits = st.lists(
+    st.sampled_from(
+        [
+            *("&amp;", "&AMP;", "&#38;", "&#x26;", "&#038;", "&", "&lt;", "&copy", ";", "a", " "),
+            *("<p>", "</p>", "<code>", "</code>", "</a>", "<script>&amp;</script>"),
+            '<a href="https://x.example/?a=1&amp;b=2" title="&amp;&#38;">',
+            '<img src="x.png" alt="&amp;">',
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=int(os.environ.get("WXFORMAT_EXAMPLES", "150")) * 4, deadline=None)
+@given(html_bits)
+def test_ampersands_standing_aside_change_nothing_nh3_writes(html: str) -> None:
+    assert sanitize(html) == nh3_clean(html)

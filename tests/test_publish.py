@@ -1,10 +1,12 @@
-"""`wxformat publish` end to end against a local fake of WeChat's API (tests/fake_wechat.py)."""
+"""`wxformat publish` end to end against a local fake of WeChat's API (tests/fake_wechat.py).
+The fake also serves the article's remote image, on 127.0.0.1: hence --allow-private-images."""
 
 from __future__ import annotations
 
 import io
 import json
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,9 +16,11 @@ from PIL import Image
 
 from tests.conftest import ARTICLES, CliRun
 from tests.fake_wechat import APP_ID, APP_SECRET, FakeServer
-from wxformat.publish.api import EXPLANATIONS
+from wxformat.publish.api import EXPLANATIONS, PublishError
+from wxformat.publish.images import _refuse_private
 
 Cli = Callable[..., CliRun]
+PRIVATE_IMAGES_ALLOWED = "[publish]\nallow_private_images = true\n"
 
 
 def picture(fmt: str, size: tuple[int, int] = (40, 30), noise: bool = False) -> bytes:
@@ -83,7 +87,7 @@ def test_publish_uploads_images_rewrites_urls_and_creates_the_draft(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     fake = server.fake
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     assert "draft created: media_id DRAFT-1" in run.err and "草稿箱" in run.err
     # the uploaded bytes: unchanged where WeChat takes them, converted where it does not
@@ -121,9 +125,9 @@ def test_republishing_uploads_nothing_twice_and_reuses_the_token(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     fake = server.fake
-    assert cli("publish", str(article)).code == 0
+    assert cli("publish", str(article), "--allow-private-images").code == 0
     uploads, tokens = len(fake.uploads), fake.calls["/cgi-bin/stable_token"]
-    run = cli("publish", str(article), "--no-comments")
+    run = cli("publish", str(article), "--allow-private-images", "--no-comments")
     assert run.code == 0, run.err
     assert len(fake.uploads) == uploads and fake.calls["/cgi-bin/stable_token"] == tokens == 1
     assert "0 uploaded, 8 already on WeChat" in run.err
@@ -139,12 +143,12 @@ def test_publishing_again_updates_the_draft_with_the_edited_content(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     fake = server.fake
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0 and "draft created: media_id DRAFT-1" in run.err
     article.write_text(
         article.read_text(encoding="utf-8").replace("正文第一段", "改过的第一段"), encoding="utf-8"
     )
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     assert "draft updated: media_id DRAFT-1" in run.err
     assert fake.calls["/cgi-bin/draft/add"] == 1 and fake.calls["/cgi-bin/draft/update"] == 1
@@ -161,10 +165,10 @@ def test_new_draft_forces_a_new_one_and_later_updates_follow_it(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     fake = server.fake
-    assert cli("publish", str(article)).code == 0
-    run = cli("publish", str(article), "--new-draft")
+    assert cli("publish", str(article), "--allow-private-images").code == 0
+    run = cli("publish", str(article), "--new-draft", "--allow-private-images")
     assert run.code == 0 and "draft created: media_id DRAFT-2" in run.err
-    assert cli("publish", str(article)).code == 0
+    assert cli("publish", str(article), "--allow-private-images").code == 0
     assert [m for m, _ in fake.updates] == ["DRAFT-2"] and len(fake.drafts) == 2
 
 
@@ -172,14 +176,14 @@ def test_a_draft_deleted_on_wechat_is_replaced_with_a_note(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     fake = server.fake
-    assert cli("publish", str(article)).code == 0
+    assert cli("publish", str(article), "--allow-private-images").code == 0
     fake.delete_draft("DRAFT-1")
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     assert "note: the draft DRAFT-1 is no longer on WeChat" in run.err
     assert "draft created: media_id DRAFT-2" in run.err
     assert fake.calls["/cgi-bin/draft/update"] == 1 and not fake.updates
-    assert cli("publish", str(article)).code == 0
+    assert cli("publish", str(article), "--allow-private-images").code == 0
     assert [m for m, _ in fake.updates] == ["DRAFT-2"]
 
 
@@ -187,9 +191,9 @@ def test_other_update_errors_are_not_hidden_by_a_new_draft(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     fake = server.fake
-    assert cli("publish", str(article)).code == 0
+    assert cli("publish", str(article), "--allow-private-images").code == 0
     fake.fail_next("/cgi-bin/draft/update", 45002)
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "45002" in run.err and "updating the draft" in run.err
     assert len(fake.drafts) == 1
 
@@ -199,7 +203,7 @@ def test_dry_run_says_whether_it_would_update_or_create(
 ) -> None:
     run = cli("publish", str(article), "--dry-run")
     assert run.code == 0 and run.out.splitlines()[0] == "plan: add a new draft"
-    assert cli("publish", str(article)).code == 0
+    assert cli("publish", str(article), "--allow-private-images").code == 0
     calls = sum(server.fake.calls.values())
     run = cli("publish", str(article), "--dry-run")
     assert run.code == 0, run.err
@@ -220,7 +224,7 @@ def test_network_drops_and_busy_answers_are_retried(
     fake = server.fake
     fake.fail_next("/cgi-bin/media/uploadimg", "drop", -1)
     fake.fail_next("/cgi-bin/draft/add", "drop")
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     assert fake.calls["/cgi-bin/draft/add"] == 2 and len(fake.drafts) == 1
 
@@ -230,11 +234,11 @@ def test_an_expired_token_is_refreshed_once_then_the_call_retried(
 ) -> None:
     fake = server.fake
     fake.fail_next("/cgi-bin/draft/add", 42001)
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     assert fake.calls["/cgi-bin/stable_token"] == 2 and len(fake.drafts) == 1
     fake.fail_next("/cgi-bin/draft/add", 40001, 40001)  # still invalid after one refresh: give up
-    run = cli("publish", str(article), "--new-draft")
+    run = cli("publish", str(article), "--new-draft", "--allow-private-images")
     assert run.code == 1 and "access token is invalid" in run.err and len(fake.drafts) == 1
 
 
@@ -242,7 +246,7 @@ def test_whitelist_error_explains_the_fix_and_leaves_no_draft(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     server.fake.fail_next("/cgi-bin/stable_token", 40164)
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1
     line = run.err.strip()
     assert line.count("\n") == 0 and "IP" in line and "白名单" in line and "40164" in line
@@ -254,7 +258,7 @@ def test_a_failed_upload_means_no_draft_at_all(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     server.fake.fail_next("/cgi-bin/media/uploadimg", 40009)
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "40009" in run.err and "under 1 MB" in run.err
     assert server.fake.calls["/cgi-bin/draft/add"] == 0
 
@@ -304,14 +308,14 @@ def test_draft_api_error_is_explained(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
     server.fake.fail_next("/cgi-bin/draft/add", 45002)
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "too large" in run.err and "45002" in run.err
 
 
 def test_dry_run_sends_nothing_and_prints_a_short_plan(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
-    run = cli("publish", str(article), "--dry-run")
+    run = cli("publish", str(article), "--allow-private-images", "--dry-run")
     assert run.code == 0, run.err
     assert sum(server.fake.calls.values()) == 0
     assert len(run.out) < 2000, run.out  # a plan to read, not 60 KB of JSON
@@ -366,7 +370,7 @@ def test_an_opening_heading_equal_to_the_title_is_left_out(
 ) -> None:
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("# 发布测试\n", "# 发布测试：中文标题\n"), encoding="utf-8")
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     content = BeautifulSoup(server.fake.drafts[0]["content"], "html.parser")
     assert content.find("h1") is None and "正文第一段" in content.get_text()
@@ -389,7 +393,7 @@ def test_too_long_title_is_refused_before_any_call(
     article.write_text(
         "---\ntitle: " + "长" * 40 + "\ncover: cover.jpg\n---\ntext\n", encoding="utf-8"
     )
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "at most 32" in run.err and sum(server.fake.calls.values()) == 0
 
 
@@ -403,28 +407,30 @@ def test_credentials_from_a_file_outside_the_repository(
 ) -> None:
     monkeypatch.delenv("WECHAT_APP_ID")
     monkeypatch.delenv("WECHAT_APP_SECRET")
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "no WeChat credentials" in run.err
     creds = tmp_path / "config" / "wxformat" / "credentials.toml"
     creds.parent.mkdir(parents=True)
     creds.write_text(f'app_id = "{APP_ID}"\napp_secret = "{APP_SECRET}"\n', encoding="utf-8")
-    run = cli("publish", str(article))
+    creds.chmod(0o600)
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     no_secret(run, env)
     (article.parent / ".git").mkdir()
     inside = article.parent / "secrets.toml"
     inside.write_text(creds.read_text(), encoding="utf-8")
+    inside.chmod(0o600)
     (article.parent / "wxformat.toml").write_text(
         f'[publish]\ncredentials = "{inside}"\n', encoding="utf-8"
     )
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "inside the repository" in run.err
     no_secret(run)
 
 
 def test_secrets_are_refused_in_wxformat_toml(cli: Cli, env: Path, article: Path) -> None:
     (article.parent / "wxformat.toml").write_text('[publish]\napp_secret = "x"\n', encoding="utf-8")
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 1 and "secrets do not belong in wxformat.toml" in run.err
 
 
@@ -438,6 +444,8 @@ def image_sources(html: str) -> list[str]:
 def test_convert_upload_leaves_only_wechat_image_sources(
     cli: Cli, env: Path, article: Path, server: FakeServer, tmp_path: Path
 ) -> None:
+    # the fake's remote image is on 127.0.0.1
+    (article.parent / "wxformat.toml").write_text(PRIVATE_IMAGES_ALLOWED, encoding="utf-8")
     out = tmp_path / "out.html"
     run = cli("convert", str(article), "--upload", "-o", str(out))
     assert run.code == 0, run.err
@@ -449,7 +457,7 @@ def test_convert_upload_leaves_only_wechat_image_sources(
     uploads = len(server.fake.uploads)
     assert uploads == 6  # qr once, photo, webp, huge, remote, and the GIF as material
     # the same cache as publish: publishing now uploads only the cover
-    run = cli("publish", str(article))
+    run = cli("publish", str(article), "--allow-private-images")
     assert run.code == 0, run.err
     assert len(server.fake.uploads) == uploads + 1 and "1 uploaded, 7 already on WeChat" in run.err
     assert image_sources(server.fake.drafts[0]["content"]) == srcs
@@ -458,6 +466,8 @@ def test_convert_upload_leaves_only_wechat_image_sources(
 def test_copy_upload_prints_wechat_image_sources(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
+    # the fake's remote image is on 127.0.0.1
+    (article.parent / "wxformat.toml").write_text(PRIVATE_IMAGES_ALLOWED, encoding="utf-8")
     run = cli("copy", str(article), "--upload", "--print")
     assert run.code == 0, run.err
     srcs = image_sources(run.out)
@@ -467,6 +477,8 @@ def test_copy_upload_prints_wechat_image_sources(
 def test_preview_upload_renders_wechat_image_sources(
     env: Path, article: Path, server: FakeServer
 ) -> None:
+    # the fake's remote image is on 127.0.0.1
+    (article.parent / "wxformat.toml").write_text(PRIVATE_IMAGES_ALLOWED, encoding="utf-8")
     import threading
     import urllib.request
 
@@ -509,6 +521,8 @@ def test_upload_without_credentials_says_how_to_set_them(
 def test_convert_a_folder_with_upload(
     cli: Cli, env: Path, article: Path, server: FakeServer, tmp_path: Path
 ) -> None:
+    # the fake's remote image is on 127.0.0.1
+    (article.parent / "wxformat.toml").write_text(PRIVATE_IMAGES_ALLOWED, encoding="utf-8")
     second = article.parent / "second.md"
     second.write_text("# 第二篇\n\n![照片](photo.jpg)\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -524,6 +538,8 @@ def test_convert_a_folder_with_upload(
 def test_images_already_on_wechat_are_left_alone(
     cli: Cli, env: Path, article: Path, server: FakeServer
 ) -> None:
+    # the fake's remote image is on 127.0.0.1
+    (article.parent / "wxformat.toml").write_text(PRIVATE_IMAGES_ALLOWED, encoding="utf-8")
     post = article.parent / "hosted.md"
     post.write_text(
         "# 已在微信\n\n![旧图](https://mmbiz.qpic.cn/mmbiz_png/abc/0?wx_fmt=png)\n\n![照片](photo.jpg)\n",
@@ -534,3 +550,176 @@ def test_images_already_on_wechat_are_left_alone(
     srcs = image_sources(run.out)
     assert srcs[0] == "https://mmbiz.qpic.cn/mmbiz_png/abc/0?wx_fmt=png"
     assert srcs[1].startswith("http://mmbiz.qpic.cn/fake/") and len(server.fake.uploads) == 1
+
+
+# --- issue #14: hosts that misbehave. Answers of the wrong shape, answers that trickle in,
+# endless images, images on the local network, credentials in the API address, a
+# credentials file others can read.
+
+
+def one_line_error(run: CliRun) -> str:
+    lines = run.err.strip().splitlines()
+    assert run.code == 1 and len(lines) == 1, run.err
+    assert lines[0].startswith("error: ") and "(hint: " in lines[0], lines[0]
+    assert "Traceback" not in run.err and "internal error" not in run.err
+    return lines[0]
+
+
+WRONG_SHAPES = {
+    "token: {}": ("/cgi-bin/stable_token", b"{}", "no access_token"),
+    "token: []": ("/cgi-bin/stable_token", b"[]", "not an object"),
+    "token: a string": ("/cgi-bin/stable_token", b'"ok"', "not an object"),
+    "token: a number for a token": (
+        "/cgi-bin/stable_token",
+        b'{"access_token": 5}',
+        "no access_token",
+    ),
+    'errcode "abc"': ("/cgi-bin/media/uploadimg", b'{"errcode": "abc"}', "not a number"),
+    "errcode a list": ("/cgi-bin/media/uploadimg", b'{"errcode": [1]}', "not a number"),
+    "upload without url": ("/cgi-bin/media/uploadimg", b"{}", "no url"),
+    "material without media_id": ("/cgi-bin/material/add_material", b'{"url": "x"}', "no media_id"),
+    "draft without media_id": ("/cgi-bin/draft/add", b'{"errcode": 0}', "no media_id"),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
+def test_answers_of_the_wrong_shape_are_one_line_errors(
+    case: tuple[str, bytes, str], cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    path, body, said = case
+    server.fake.fail_next(path, body)
+    error = one_line_error(cli("publish", str(article), "--allow-private-images"))
+    assert said in error
+    assert server.fake.drafts == []
+
+
+def test_an_api_answer_that_trickles_in_stops_at_the_request_deadline(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    (article.parent / "wxformat.toml").write_text("[publish]\nrequest_timeout = 2\n", "utf-8")
+    server.fake.fail_next("/cgi-bin/media/uploadimg", "drip")  # a byte every 0.5 s
+    started = time.monotonic()
+    error = one_line_error(cli("publish", str(article), "--allow-private-images"))
+    assert time.monotonic() - started < 10
+    assert "uploading" in error and "no complete answer within 2 s" in error
+    assert server.fake.drafts == []
+
+
+def test_the_whole_run_stops_at_its_deadline(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    server.fake.fail_next("/cgi-bin/stable_token", "drip")
+    started = time.monotonic()
+    error = one_line_error(cli("publish", str(article), "--allow-private-images", "--timeout", "3"))
+    assert time.monotonic() - started < 10
+    assert "publishing took over 3 s" in error and "--timeout" in error
+
+
+def test_an_image_host_that_drips_stops_at_the_request_deadline(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    (article.parent / "wxformat.toml").write_text("[publish]\nrequest_timeout = 2\n", "utf-8")
+    server.fake.image_modes["/remote/shot.png"] = "drip"
+    started = time.monotonic()
+    error = one_line_error(cli("publish", str(article), "--allow-private-images"))
+    assert time.monotonic() - started < 10
+    assert "downloading image" in error and "within 2 s" in error
+
+
+def test_an_endless_image_is_stopped_at_the_size_cap(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    server.fake.image_modes["/remote/shot.png"] = "endless"
+    error = one_line_error(cli("publish", str(article), "--allow-private-images"))
+    assert "over 20 MB: download stopped" in error
+    server.fake.image_modes.clear()
+    server.fake.images["/remote/shot.png"] = b"\x89PNG\r\n\x1a\n" + bytes(21 * 1024 * 1024)
+    error = one_line_error(cli("publish", str(article), "--allow-private-images"))
+    assert "over 20 MB" in error
+
+
+def test_images_on_private_addresses_are_not_fetched_unless_allowed(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    error = one_line_error(cli("publish", str(article)))
+    assert "private address (127.0.0.1)" in error and "--allow-private-images" in error
+    assert server.fake.calls["/remote/shot.png"] == 0 and server.fake.drafts == []
+    port = server.httpd.server_address[1]
+    for url in (
+        f"http://localhost:{port}/remote/shot.png",  # a name that resolves to loopback
+        "http://169.254.169.254/latest/meta-data.png",  # the cloud metadata service
+        "http://[::1]/x.png",
+        "http://10.1.2.3/x.png",
+    ):
+        article.write_text(f"---\ncover: cover.jpg\n---\n# t\n\n![x]({url})\n", "utf-8")
+        error = one_line_error(cli("publish", str(article)))
+        assert "private address" in error, url
+    assert server.fake.calls["/remote/shot.png"] == 0
+    # a public page redirecting to the local network is checked at every hop: here the
+    # first hop is local too, so allowed, and the second is refused by the same check
+    server.fake.redirects["/remote/jump.png"] = "http://169.254.169.254/x.png"
+    article.write_text(
+        f"---\ncover: cover.jpg\n---\n# t\n\n![x]({server.url}/remote/jump.png)\n", "utf-8"
+    )
+    run = cli("publish", str(article), "--allow-private-images", "--timeout", "4")
+    assert run.code == 1 and "Traceback" not in run.err
+
+
+LOCAL_ADDRESSES = ["127.0.0.1", "10.0.0.8", "172.16.5.4", "192.168.1.1", "169.254.169.254"]
+LOCAL_ADDRESSES += ["::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "0.0.0.0", "100.64.0.1"]
+
+
+@pytest.mark.parametrize("address", [*LOCAL_ADDRESSES, "224.0.0.1"])
+def test_every_kind_of_local_address_is_refused(address: str) -> None:
+    with pytest.raises(PublishError):
+        _refuse_private(address, "the image")
+
+
+def test_a_public_address_is_fetched() -> None:
+    _refuse_private("93.184.216.34", "the image")  # no error
+    _refuse_private("2606:2800:220:1:248:1893:25c8:1946", "the image")
+
+
+def test_credentials_in_the_api_address_never_show(
+    cli: Cli, env: Path, article: Path, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = server.httpd.server_address[1]
+    monkeypatch.setenv("WECHAT_API_BASE", f"http://relay-user:pa55word@127.0.0.1:{port}")
+    server.fake.fail_next("/cgi-bin/stable_token", "drop", "drop", "drop")
+    run = cli("publish", str(article), "--allow-private-images")
+    error = one_line_error(run)
+    assert f"http://***@127.0.0.1:{port}" in error
+    assert "pa55word" not in run.err + run.out and "relay-user" not in run.err + run.out
+    run = cli("publish", str(article), "--allow-private-images")  # and it does reach the relay
+    assert run.code == 0 and "pa55word" not in run.err + run.out, run.err
+
+
+def test_a_credentials_file_others_can_read_is_refused(
+    cli: Cli, tmp_path: Path, article: Path, monkeypatch: pytest.MonkeyPatch, env: Path
+) -> None:
+    monkeypatch.delenv("WECHAT_APP_ID")
+    monkeypatch.delenv("WECHAT_APP_SECRET")
+    creds = tmp_path / "elsewhere" / "credentials.toml"
+    creds.parent.mkdir()
+    creds.write_text(f'app_id = "{APP_ID}"\napp_secret = "{APP_SECRET}"\n', encoding="utf-8")
+    (article.parent / "wxformat.toml").write_text(
+        f'[publish]\ncredentials = "{creds}"\n', encoding="utf-8"
+    )
+    for mode in (0o644, 0o640, 0o604, 0o660):
+        creds.chmod(mode)
+        error = one_line_error(cli("publish", str(article), "--allow-private-images"))
+        assert "can be read by other users" in error and f"chmod 600 {creds}" in error
+        assert APP_SECRET not in error
+    creds.chmod(0o600)
+    run = cli("publish", str(article), "--allow-private-images")
+    assert run.code == 0, run.err
+
+
+def test_private_images_can_be_allowed_in_wxformat_toml(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    assert "private address" in one_line_error(cli("publish", str(article)))
+    (article.parent / "wxformat.toml").write_text(PRIVATE_IMAGES_ALLOWED, encoding="utf-8")
+    run = cli("publish", str(article))
+    assert run.code == 0, run.err
+    assert server.fake.calls["/remote/shot.png"] == 1

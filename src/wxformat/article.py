@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wxformat.diagnostics import Diagnostic
-from wxformat.errors import InputError
+from wxformat.errors import ConfigError, InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -113,8 +114,27 @@ def _yaml(raw: str) -> Any:
         return None
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
-    """Return (meta, body, body_line, warnings). Text that only looks like front matter stays."""
+def split_front_matter(
+    text: str, name: str = "the article"
+) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
+    """Return (meta, body, body_line, warnings). Text that only looks like front matter stays.
+
+    Front matter no parser can hold (nested hundreds deep, a number thousands of digits
+    long) is a ConfigError naming the article, not a traceback."""
+    try:
+        return _split_front_matter(text)
+    except RecursionError:
+        problem = "is nested too deeply to read"
+        hint = "front matter holds plain keys and values, e.g. title: My post"
+    except ValueError as exc:  # int("1" * 5000): Python caps integers read from text
+        if "integer string conversion" not in str(exc):
+            raise
+        problem = "holds a number too long to read (over 4,300 digits)"
+        hint = "quote it to keep it as text, e.g. id: '12345...'"
+    raise ConfigError(f"the front matter of {name} {problem}", hint)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[Diagnostic]]:
     warnings: list[Diagnostic] = []
     for kind, pattern in (("yaml", _YAML_BLOCK), ("toml", _TOML_BLOCK)):
         m = pattern.match(text)
@@ -183,18 +203,38 @@ def parse_article(text: str, path: Path | None = None) -> Article:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # control characters mean nothing in Markdown, and HTML cannot carry most of them
     text = _CONTROL.sub("", text)
-    meta, body, body_line, warnings = split_front_matter(text)
+    meta, body, body_line, warnings = split_front_matter(text, str(path) if path else "the article")
     return Article(body=body, meta=meta, path=path, body_line=body_line, warnings=tuple(warnings))
+
+
+def missing_hint(path: Path, suffixes: tuple[str, ...] = (".md", ".markdown")) -> str:
+    """For a file that is not there: the articles that are, in the folder it names (or
+    the nearest folder that exists), so a mistyped or example name is easy to correct."""
+    folder = path.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        names = sorted(
+            p.name for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file()
+        )
+    except OSError:
+        names = []
+    where = str(folder) if str(folder).endswith(os.sep) else f"{folder}{os.sep}"
+    where = "this folder" if str(folder) in ("", ".") else where
+    if not names:
+        return f"check the path: {where} has no {suffixes[0]} files"
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"check the path; in {where}: {shown}"
 
 
 def read_article(path: Path, encoding: str | None = None) -> Article:
     """Read an article from disk. Never writes anything."""
     name = str(path)
-    if not path.exists():
-        raise InputError(f"{name} does not exist", "check the path, e.g. articles/post.md")
-    if path.is_dir():
-        raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
     try:
+        if not path.exists():
+            raise InputError(f"{name} does not exist", missing_hint(path))
+        if path.is_dir():
+            raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             raise InputError(

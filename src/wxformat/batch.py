@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from wxformat.errors import WxformatError
+from wxformat.errors import OutputError, WxformatError
 from wxformat.options import Options
 
 BATCH_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
@@ -30,8 +30,10 @@ class Outcome:
 
 
 def find_articles(folder: Path, outdir: Path) -> list[Path]:
-    """Markdown files under folder, skipping hidden folders and the output folder."""
+    """Markdown files under folder, skipping hidden folders and an output folder inside it
+    (an output folder around it, `-o .`, holds the articles' folder: nothing to skip)."""
     outdir = outdir.resolve()
+    skip_outdir = folder.resolve() in outdir.parents
     found = []
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in BATCH_SUFFIXES or not path.is_file():
@@ -39,7 +41,7 @@ def find_articles(folder: Path, outdir: Path) -> list[Path]:
         parts = path.relative_to(folder).parts
         if any(part.startswith(".") for part in parts):
             continue
-        if outdir == path.resolve().parent or outdir in path.resolve().parents:
+        if skip_outdir and (outdir == path.resolve().parent or outdir in path.resolve().parents):
             continue
         found.append(path)
     return found
@@ -47,6 +49,32 @@ def find_articles(folder: Path, outdir: Path) -> list[Path]:
 
 def output_for(source: Path, folder: Path, outdir: Path) -> Path:
     return outdir / source.relative_to(folder).with_suffix(".html")
+
+
+def plan(folder: Path, outdir: Path) -> list[tuple[Path, Path]]:
+    """Each article and the file it becomes. Articles that would share one (`p.md` and
+    `p.markdown`) keep their whole name instead (`p.md.html`, `p.markdown.html`), so none
+    overwrites another."""
+    sources = find_articles(folder, outdir)
+    usual = [output_for(source, folder, outdir) for source in sources]
+    taken: dict[str, int] = {}
+    for output in usual:  # casefolded: on macOS and Windows P.html is p.html
+        taken[str(output).casefold()] = taken.get(str(output).casefold(), 0) + 1
+    jobs = [
+        (source, output.with_name(source.name + ".html"))
+        if taken[str(output).casefold()] > 1
+        else (source, output)
+        for source, output in zip(sources, usual, strict=True)
+    ]
+    seen: dict[str, Path] = {}
+    for source, output in jobs:
+        other = seen.setdefault(str(output).casefold(), source)
+        if other is not source:
+            raise OutputError(
+                f"{other} and {source} would both be written to {output}",
+                "rename one of them",
+            )
+    return jobs
 
 
 def _inputs_mtime(source: Path, options: Options) -> float:
@@ -76,7 +104,13 @@ def convert_one(source: Path, output: Path, options: Options, changed_only: bool
         ):
             return Outcome(source, output, "unchanged")
         result = convert_file(source, options)
-        output.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create folder {output.parent}: {exc.strerror}",
+                "check that -o is a folder you can write to",
+            ) from None
         write_atomically(output, result.page() + "\n")
         return Outcome(source, output, "converted", tuple(str(w) for w in result.warnings))
     except WxformatError as exc:
@@ -94,8 +128,7 @@ def convert_folder(
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Convert every article under folder into outdir, keeping the folder structure."""
-    sources = find_articles(folder, outdir)
-    jobs = [(s, output_for(s, folder, outdir)) for s in sources]
+    jobs = plan(folder, outdir)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     outcomes: list[Outcome] = []
     for outcome in _run(jobs, options, changed_only, workers):

@@ -12,6 +12,7 @@ they are listed apart and do not make the article fail the check.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, read_article
+from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, missing_hint, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
 from wxformat.pipeline import Result
@@ -129,9 +130,13 @@ def check_converted(name: str, article: Article, result: Result, spacing: bool =
 
 
 def check_html(path: Path, encoding: str | None = None) -> Report:
-    if not path.exists():
-        raise InputError(f"{path} does not exist", "check the path")
-    html = decode(path.read_bytes(), encoding, str(path))
+    try:
+        if not path.exists():
+            raise InputError(f"{path} does not exist", missing_hint(path, (".html", ".htm")))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    html = decode(data, encoding, str(path))
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body or soup
     fragment = body.decode_contents() if isinstance(body, Tag) else str(body)
@@ -175,7 +180,7 @@ def _hint_for(change: Change, folder: Path) -> str:
 def check_file(path: Path, options: Options, spacing: bool = False) -> Report:
     if path.suffix.lower() in HTML_SUFFIXES:
         return check_html(path, options.encoding)
-    if path.suffix.lower() not in MARKDOWN_SUFFIXES and path.is_file():
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES and os.path.isfile(path):
         raise InputError(
             f"{path} is neither Markdown nor HTML",
             f"give a {', '.join(MARKDOWN_SUFFIXES[:2])} article or an .html file",

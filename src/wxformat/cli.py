@@ -161,7 +161,7 @@ def convert(
 
     ARTICLE is a Markdown file, or a folder (with -o OUTDIR) whose articles are all
     converted."""
-    if article.is_dir():
+    if os.path.isdir(article):  # not Path.is_dir: a name over 255 bytes raises there
         convert_folder_command(article, output, changed, jobs, options)
         return
     if output is not None and same_file(article, output):
@@ -200,7 +200,7 @@ def next_steps(page: Path, article: Path) -> str:
 def convert_folder_command(
     folder: Path, output: Path | None, changed: bool, jobs: int | None, options: Options
 ) -> None:
-    from wxformat.batch import convert_folder, find_articles
+    from wxformat.batch import BATCH_SUFFIXES, convert_folder, output_for, plan
 
     if output is None:
         raise OutputError(
@@ -213,11 +213,33 @@ def convert_folder_command(
             f"-o {output} looks like a file name, but {folder} is a folder of articles",
             f"give an output folder, e.g. wxformat convert {folder} -o out/",
         )
-    total = len(find_articles(folder, output))
-    if total == 0:
+    if same_file(folder, output):
         raise OutputError(
-            f"no Markdown articles under {folder}", "articles end in .md or .markdown"
+            f"-o {output} is the folder of the articles",
+            f"write the HTML to a folder of its own, e.g. -o {folder / 'out'}",
         )
+    planned = plan(folder, output)
+    if not planned:
+        inside = any(p.suffix.lower() in BATCH_SUFFIXES for p in output.rglob("*"))
+        raise OutputError(
+            f"no Markdown articles under {folder}"
+            + (f" outside -o {output}, which holds the only ones" if inside else ""),
+            "give -o a folder of its own" if inside else "articles end in .md or .markdown",
+        )
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create folder {output}: {exc.strerror}", "choose another -o folder"
+        ) from None
+    for source, target in planned:
+        usual = output_for(source, folder, output)
+        if target != usual:
+            click.echo(
+                f"note: {source} is written to {target}, as another article would be {usual.name}",
+                err=True,
+            )
+    total = len(planned)
     with click.progressbar(length=total, label="converting", file=sys.stderr, show_pos=True) as bar:
         outcomes = convert_folder(
             folder,
@@ -423,6 +445,8 @@ def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
         report = check_file(target, options, spacing)
     except WxformatError as exc:
         raise UncheckableError(exc.message, exc.hint) from exc
+    except OSError as exc:
+        raise UncheckableError(f"cannot check {target}: {exc.strerror}", "check the path") from None
     click.echo(report.json() if fmt == "json" else report.text())
     sys.exit(0 if report.clean else 1)
 
@@ -445,6 +469,17 @@ def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
     "--fans-only-comments/--anyone-comments", default=None, help="Only followers may comment."
 )
 @click.option(
+    "--allow-private-images",
+    is_flag=True,
+    help="Also fetch image URLs on loopback, link-local or private addresses.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Give up after this long in all (default 600; one request: 60).",
+)
+@click.option(
     "--new-draft",
     is_flag=True,
     help="Create a new draft even if this article was published as a draft before.",
@@ -457,6 +492,8 @@ def publish(
     keep_title_heading: bool,
     comments: bool | None,
     fans_only_comments: bool | None,
+    allow_private_images: bool,
+    timeout: float | None,
     new_draft: bool,
     options: Options,
 ) -> None:
@@ -475,6 +512,8 @@ def publish(
         comments=comments,
         fans_only=fans_only_comments,
         keep_title_heading=keep_title_heading,
+        allow_private_images=allow_private_images,
+        timeout=timeout,
         new_draft=new_draft,
     )
     images = f"{len(plan.uploaded)} uploaded, {len(plan.reused)} already on WeChat"
@@ -574,3 +613,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # a file system refusal no stage foresaw: still one line, no trace
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where} (hint: check the path)", err=True)
+        sys.exit(1)

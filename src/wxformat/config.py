@@ -7,6 +7,7 @@ theme defaults < wxformat.toml < article front matter < command-line flags.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -87,6 +88,9 @@ _PUBLISH_KEYS: dict[str, type | tuple[type, ...]] = {
     "author": str,
     "open_comments": bool,
     "fans_only_comments": bool,
+    "timeout": (int, float),  # seconds for a whole publish run
+    "request_timeout": (int, float),  # seconds for one request to WeChat or an image host
+    "allow_private_images": bool,  # fetch image URLs on loopback, link-local, private hosts
 }
 _FOOTER_KEYS: dict[str, type | tuple[type, ...]] = {
     "enabled": bool,
@@ -196,7 +200,7 @@ def load_settings(config: Path | None, article_dir: Path) -> Settings:
     path = config if config is not None else find_config(article_dir)
     if path is None:
         return Settings(base_dir=article_dir)
-    if not path.is_file():
+    if not os.path.isfile(path):  # not Path.is_file: a name over 255 bytes raises there
         raise ConfigError(f"config file {path} does not exist", "check the --config path")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -204,6 +208,11 @@ def load_settings(config: Path | None, article_dir: Path) -> Settings:
         raise ConfigError(f"invalid config {path}: {exc}", "fix the TOML syntax") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config {path}: {exc}", "save it as UTF-8") from None
+    except (RecursionError, ValueError):  # nested hundreds deep; an integer of 4,300+ digits
+        raise ConfigError(
+            f"invalid config {path}: a value is nested too deeply or a number is too long",
+            'wxformat.toml holds plain keys and values, e.g. theme = "default"',
+        ) from None
     return settings_from_mapping(data, path.parent.resolve(), path.resolve())
 
 

@@ -105,6 +105,9 @@ class PublishSettings:
     author: str = ""
     open_comments: bool = True
     fans_only_comments: bool = False
+    timeout: float = 600.0  # seconds for a whole publish run
+    request_timeout: float = 60.0  # seconds for one request, its answer read whole
+    allow_private_images: bool = False  # fetch image URLs on the local network too
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ found by name among the built-in themes or given as a path, optionally `extends`
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,11 +105,12 @@ def find_theme(name_or_path: str, search: tuple[Path, ...] = ()) -> Path:
     for in a folder of search, then among the built-in themes. ThemeError, with the nearest
     names, when there is none."""
     candidate = Path(name_or_path).expanduser()
-    if (candidate / META_FILE).is_file():
+    # os.path.isfile: a name over 255 bytes is an unknown theme, not an OSError
+    if os.path.isfile(candidate / META_FILE):
         return candidate.resolve()
     for root in (*search, builtin_dir()):
         folder = root / name_or_path
-        if (folder / META_FILE).is_file():
+        if os.path.isfile(folder / META_FILE):
             return folder.resolve()
     titles = builtin_titles()
     title = name_or_path.strip().lower()
@@ -123,8 +125,9 @@ def find_theme(name_or_path: str, search: tuple[Path, ...] = ()) -> Path:
     )
     near = difflib.get_close_matches(title, [*builtin_names(), *titles], n=1, cutoff=0.5)
     guess = titles.get(near[0], near[0]) if near else ""
+    shown = name_or_path if len(name_or_path) <= 80 else name_or_path[:60] + "..."
     raise ThemeError(
-        f"unknown theme {name_or_path!r}" + (f" (did you mean '{guess}'?)" if guess else ""),
+        f"unknown theme {shown!r}" + (f" (did you mean '{guess}'?)" if guess else ""),
         f"available themes: {available}; or give a folder with theme.toml and style.css",
     )
 

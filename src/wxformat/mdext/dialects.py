@@ -24,21 +24,33 @@ from markdown.treeprocessors import Treeprocessor
 from wxformat.mdext.source import segments
 
 # mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`
-_SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*\)")
+_SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*$")
 
 
 class SizedImageProcessor(ImageInlineProcessor):
     """An image whose link ends in a size suffix gets that width; the suffix leaves `src`."""
 
+    def __init__(self, pattern: str, md: Markdown) -> None:
+        super().__init__(pattern, md)
+        # where the next `)` is in the text last searched: a paragraph of many images is
+        # searched once, not once per image
+        self._text: str | None = None
+        self._close = -1
+
+    def _next_close(self, data: str, start: int) -> int:
+        if data is not self._text or (0 <= self._close < start):
+            self._text, self._close = data, data.find(")", start)
+        return self._close
+
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
-        size = _SIZE.search(data, m.end(0))
-        close = data.find(")", m.end(0))
-        if size is None or close != size.end() - 1 or "\n" in data[m.end(0) : size.start()]:
+        close = self._next_close(data, m.end(0))
+        size = _SIZE.search(data, m.end(0), close) if close >= 0 else None
+        if size is None or "\n" in data[m.end(0) : size.start()]:
             return super().handleMatch(m, data)
-        cut = size.end() - 1 - size.start()  # the suffix, up to the closing parenthesis
-        el, start, end = super().handleMatch(m, data[: size.start()] + data[size.end() - 1 :])
+        cut = close - size.start()  # the suffix, up to the closing parenthesis
+        el, start, end = super().handleMatch(m, data[: size.start()] + data[close:])
         if not isinstance(el, etree.Element) or end is None:
             return el, start, end
         if size.group("width"):

@@ -4,14 +4,21 @@ It renders with runner.convert_article, the same function and options as `conver
 preview is exactly what gets pasted. The file and every file its options read (its
 wxformat.toml, the theme, the footer's template and QR code) are watched with watchfiles;
 a change bumps a version that an SSE stream pushes to the page, which fetches the new
-render. A render error is shown in the page and the server keeps serving. Files next to
-the article (images over the embed limit) are served from its folder only.
+render. A render error is shown in the page and the server keeps serving.
+
+It answers only its own address (a `Host` of 127.0.0.1, localhost, [::1] or --host: a
+DNS-rebinding page cannot read through it), and serves only the page, the rendering, and
+the local files the rendering refers to (images over the embed limit), never a dotfile or
+anything in a dot-folder, always sandboxed and never sniffed as another type.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
+import re
+import stat
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -45,6 +52,8 @@ class PreviewState:
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
     closing: threading.Event = field(default_factory=threading.Event)
+    # the local files the latest rendering refers to: all the page may load from the folder
+    referenced: frozenset[Path] | None = None
 
     def account(self) -> str:
         """The account name from wxformat.toml, for the page's WeChat-like header."""
@@ -105,6 +114,7 @@ class PreviewState:
         except Exception as exc:  # a bug must not take the preview down: show it, keep serving
             traceback.print_exc()
             return {"ok": False, "error": f"internal error: {exc!r}", "version": self.version}
+        self.referenced = referenced_files(result.fragment, self.article.parent)
         # the WeChat frame shows the title above the body: an opening `# title` shows once
         shown = without_title_heading(result.fragment, article)
         if as_wechat:
@@ -145,29 +155,116 @@ def static_text(name: str) -> bytes:
 
 
 def safe_local_file(folder: Path, url_path: str) -> Path | None:
-    """The file under folder that url_path names, or None if it leaves the folder."""
+    """The file under folder that url_path names, or None if it leaves the folder or is
+    hidden (a dotfile, or anything in a dot-folder such as .git)."""
     relative = unquote(url_path).lstrip("/")
     if not relative or "\x00" in relative:
         return None
     root = folder.resolve()
-    target = (root / relative).resolve()
-    if target != root and root not in target.parents:
+    try:
+        target = (root / relative).resolve()
+    except (OSError, RuntimeError):  # a name too long, a loop of links
         return None
-    return target if target.is_file() else None
+    if target == root or root not in target.parents:
+        return None
+    if any(part.startswith(".") for part in target.relative_to(root).parts):
+        return None
+    try:
+        return target if target.is_file() else None
+    except OSError:
+        return None
 
 
-def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
+_LOCAL_REF = re.compile(r'\s(?:src|href)="([^"]+)"')
+
+
+def referenced_files(fragment: str, folder: Path) -> frozenset[Path]:
+    """The local files a rendering refers to (an image over the embed limit, a local link)."""
+    from html import unescape
+
+    from wxformat.wechat.images import local_path
+
+    files = set()
+    for m in _LOCAL_REF.finditer(fragment):
+        url = unescape(m.group(1))
+        if local_path(url, folder) is None or url.startswith(("/", "file:")):
+            continue
+        target = safe_local_file(folder, urlsplit(url).path)
+        if target is not None:
+            files.add(target)
+    return frozenset(files)
+
+
+# served inert: a page or SVG from the article's folder runs nothing on the preview's origin
+LOCAL_FILE_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_DOWNLOAD_ONLY = {".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml"}
+
+
+def _host_name(header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lowercased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The Host names the server answers to: its loopback names and the --host it was given."""
+    return frozenset({"127.0.0.1", "localhost", "::1", host.lower().strip("[]")})
+
+
+def host_allowed(header: str | None, allowed: frozenset[str], any_ip: bool) -> bool:
+    """Whether a request's Host is ours. A DNS-rebinding page sends its own domain name."""
+    if not header:
+        return False
+    name = _host_name(header)
+    if name in allowed:
+        return True
+    if any_ip:  # listening on every address: any IP literal is this machine, no name is
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def config_json(config: dict[str, Any]) -> str:
+    """JSON that cannot end the <script> it sits in: <, > and & as \\u escapes."""
+    text = json.dumps(config, ensure_ascii=False)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def make_handler(
+    state: PreviewState, hosts: frozenset[str] = frozenset(), any_ip: bool = False
+) -> type[BaseHTTPRequestHandler]:
+    allowed = hosts or allowed_hosts("127.0.0.1")
+
     class Handler(BaseHTTPRequestHandler):
         server_version = "wxformat-preview"
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # a request log would drown the warnings the writer cares about
 
-        def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
+        def end_headers(self) -> None:
+            self.send_header("X-Content-Type-Options", "nosniff")
+            super().end_headers()
+
+        def send_body(
+            self,
+            body: bytes,
+            content_type: str,
+            status: int = 200,
+            headers: tuple[tuple[str, str], ...] = (),
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            for name, value in headers:
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -176,6 +273,13 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             self.do_GET()
 
         def do_GET(self) -> None:
+            if not host_allowed(self.headers.get("Host"), allowed, any_ip):
+                self.send_error(
+                    HTTPStatus.MISDIRECTED_REQUEST,
+                    "this preview answers only its own address",
+                    "open the address wxformat preview printed",
+                )
+                return
             url = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             if url.path in ("/", "/index.html"):
@@ -214,17 +318,25 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 "font_sizes": list(FONT_SIZES),
             }
             html = static_text("page.html").decode("utf-8")
-            return html.replace("__CONFIG__", json.dumps(config, ensure_ascii=False)).encode()
+            return html.replace("__CONFIG__", config_json(config)).encode()
 
         def local_file(self, path: str) -> None:
+            if state.referenced is None:  # nothing rendered yet: learn what the article uses
+                state.render(None, None)
             target = safe_local_file(state.article.parent, path)
-            if target is None:
-                self.send_error(
-                    HTTPStatus.NOT_FOUND, "only files in the article's folder are served"
-                )
+            if target is None or target not in (state.referenced or ()):
+                self.send_error(HTTPStatus.NOT_FOUND, "only files the article refers to are served")
                 return
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-            self.send_body(target.read_bytes(), kind)
+            headers = [("Content-Security-Policy", LOCAL_FILE_CSP)]
+            if target.suffix.lower() in _DOWNLOAD_ONLY or kind in ("text/html", "text/xml"):
+                headers.append(("Content-Disposition", "attachment"))
+            try:
+                body = target.read_bytes()
+            except OSError:
+                self.send_error(HTTPStatus.NOT_FOUND, "the file cannot be read")
+                return
+            self.send_body(body, kind, headers=tuple(headers))
 
         def events(self) -> None:
             """Server-sent events: one `change` per new version, a comment as heartbeat."""
@@ -250,32 +362,89 @@ def make_handler(state: PreviewState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path now (None: none): a folder made again is another one."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
+
+
 def watch(state: PreviewState, paths: list[Path]) -> None:
-    """Bump the version whenever the article or its config changes (run in a thread)."""
+    """Bump the version whenever the article or a config changes (run in a thread).
+
+    A path may not exist yet (a wxformat.toml written after start), and a folder may be
+    deleted and made again (a `git checkout`, a sync tool): the watch notices, tells the
+    page (the article is gone, or may be new), and starts again on the folder now there."""
     import watchfiles
 
     wanted = {p.resolve() for p in paths}
-    folders = sorted({str(p.parent) for p in wanted})
-    for changes in watchfiles.watch(
-        *folders, stop_event=state.closing, debounce=150, step=50, rust_timeout=500
-    ):
-        if any(Path(path).resolve() in wanted for _, path in changes):
+    folders = sorted({p.parent for p in wanted}, key=str)
+
+    def identities() -> dict[Path, tuple[int, int] | None]:
+        return {folder: _identity(folder) for folder in folders}
+
+    seen = identities()
+    while not state.closing.is_set():
+        now = identities()
+        if now != seen:  # a folder went or came back: the article is gone, or may be new
             state.bump()
+        seen = now
+        present = [str(folder) for folder, identity in now.items() if identity]
+        if not present:
+            state.closing.wait(0.2)
+            continue
+        try:
+            for changes in watchfiles.watch(
+                *present,
+                stop_event=state.closing,
+                debounce=150,
+                step=50,
+                rust_timeout=500,
+                yield_on_timeout=True,
+                recursive=False,
+                watch_filter=None,
+            ):
+                touched = {Path(path).resolve() for _, path in changes}
+                if touched & wanted:
+                    state.bump()
+                if touched & set(folders) or identities() != seen:
+                    # a watched folder went: this watch sees nothing more, even if a
+                    # folder of the same name (and inode number) comes back
+                    state.bump()
+                    seen = identities()
+                    break
+        except OSError:  # the folder went between looking and watching
+            state.closing.wait(0.2)
+
+
+class ListeningServer(ThreadingHTTPServer):
+    """Threads per request, and a backlog for a burst: 200 requests at once all get
+    answers (the default of 5 resets connections when a page loads many images)."""
+
+    request_queue_size = 512
+    daemon_threads = True
 
 
 class PreviewServer:
     """The server and its watcher, started and stopped together."""
 
     def __init__(self, article: Path, options: Options, host: str = "127.0.0.1", port: int = 0):
-        from wxformat.config import find_config
+        from wxformat.config import CONFIG_NAME, find_config
 
         self.state = PreviewState(article.resolve(), options)
-        self.httpd = ThreadingHTTPServer((host, port), make_handler(self.state))
-        self.httpd.daemon_threads = True
+        any_ip = host in ("0.0.0.0", "::", "")
+        handler = make_handler(self.state, allowed_hosts(host), any_ip)
+        self.httpd = ListeningServer((host, port), handler)
+        folder = self.state.article.parent
         resolved = self.state.resolved()
-        config = options.config or find_config(article.resolve().parent)
+        config = options.config or find_config(folder)
         depends = resolved.depends_on if resolved else ()
-        watched = [self.state.article, *([config] if config else []), *depends]
+        # the nearest wxformat.toml, one made next to the article later, and every file the
+        # options read (theme, footer template, QR code)
+        watched = [self.state.article, folder / CONFIG_NAME, *([config] if config else [])]
+        watched += depends
         self.watcher = threading.Thread(target=watch, args=(self.state, watched), daemon=True)
 
     @property

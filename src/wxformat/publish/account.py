@@ -5,6 +5,7 @@ token and upload records live. Shared by `publish` and `--upload`."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -26,12 +27,21 @@ def user_cache_dir() -> Path:
     return cache_dir() or Path(platformdirs.user_cache_dir(APP, appauthor=False))
 
 
-def connect(publish: PublishSettings, article_dir: Path) -> WeChatClient:
+def connect(
+    publish: PublishSettings, article_dir: Path, timeout: float | None = None
+) -> WeChatClient:
     """A client for the account in the environment or the credentials file; a one-line
-    error saying how to set them when there are none."""
+    error saying how to set them when there are none. Its requests and the whole run keep
+    to the deadlines of [publish] (timeout given here: the run's, from --timeout)."""
     api_base = os.environ.get("WECHAT_API_BASE") or publish.api_base or DEFAULT_API_BASE
     credentials = load_credentials(publish.credentials, article_dir)
-    return WeChatClient(credentials, api_base, cache_dir=user_cache_dir())
+    return WeChatClient(
+        credentials,
+        api_base,
+        cache_dir=user_cache_dir(),
+        request_timeout=publish.request_timeout,
+        run_timeout=timeout or publish.timeout,
+    )
 
 
 def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
@@ -57,6 +67,12 @@ def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
         raise PublishError(
             f"the credentials file {path} is inside the repository {repo}",
             f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
+        )
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if os.name == "posix" and mode & 0o077:  # as ssh does with a private key
+        raise PublishError(
+            f"the credentials file {path} can be read by other users (mode {mode:o})",
+            f"make it yours alone: chmod 600 {path}",
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -4,18 +4,24 @@ Token from `stable_token`, cached on disk with its expiry (file mode 0600); refr
 and the call retried when WeChat says it is invalid or expired (40001, 42001). Network
 errors and "system busy" are retried with backoff a bounded number of times. Every error
 code in shared/wechat-rules.md gets a one-line explanation and fix. JSON goes out as UTF-8
-without \\u escapes (WeChat answers 40033 to those). Secrets never reach a message.
+without \\u escapes (WeChat answers 40033 to those). Secrets never reach a message, nor
+do credentials written into api_base (`http://user:pass@relay`). An answer of the wrong
+shape is a one-line error. Each request has a deadline of its own (a host that answers a
+byte at a time cannot hold it), and the whole run has one too.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -23,6 +29,9 @@ from wxformat.errors import WxformatError
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 RETRIES = 3
+REQUEST_TIMEOUT = 60.0  # seconds for one request, answer included, however it trickles in
+RUN_TIMEOUT = 600.0  # seconds for a whole publish run
+T = TypeVar("T")
 TOKEN_ERRORS = {40001, 42001, 40014}
 
 EXPLANATIONS: dict[int, tuple[str, str]] = {
@@ -73,6 +82,28 @@ class PublishError(WxformatError):
     errcode: int | None = None  # WeChat's error code, when WeChat answered one
 
 
+def redact(url: str) -> str:
+    """url without the user name and password it may carry (`http://***@relay`)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("@")[-1] if "@" in url else url
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def _text(answer: dict[str, Any], key: str, what: str) -> str:
+    """A field WeChat always sends: a one-line error when the answer lacks it."""
+    value = answer.get(key)
+    if not isinstance(value, str) or not value:
+        raise PublishError(
+            f"{what}: WeChat's answer has no {key}",
+            "try again; if it persists, check that WECHAT_API_BASE points at WeChat",
+        )
+    return value
+
+
 def explain(errcode: int, errmsg: str, where: str) -> PublishError:
     what, fix = EXPLANATIONS.get(
         errcode,
@@ -100,13 +131,61 @@ class WeChatClient:
         cache_dir: Path | None = None,
         http: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        request_timeout: float = REQUEST_TIMEOUT,
+        run_timeout: float = RUN_TIMEOUT,
     ) -> None:
         self.credentials = credentials
         self.api_base = api_base.rstrip("/")
+        self.shown_base = redact(self.api_base)  # what messages may say
         self.cache_dir = cache_dir
         self.http = http or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
         self.sleep = sleep
+        self.request_timeout = request_timeout
+        self.run_timeout = run_timeout
+        self.deadline = time.monotonic() + run_timeout
         self._token: str | None = None
+
+    def bounded(self, call: Callable[[], T], what: str) -> T:
+        """call() (one request, its answer read whole) within the request's own deadline
+        and the run's. httpx's timeouts count each read, so a host sending a byte every
+        few seconds never trips them: the call runs in a thread that is left behind."""
+        remaining = self.deadline - time.monotonic()
+        limit = min(self.request_timeout, remaining)
+        if limit <= 0:
+            raise self._late(what)
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = call()
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="wxformat-request", daemon=True)
+        worker.start()
+        worker.join(limit)
+        if worker.is_alive():
+            if remaining <= self.request_timeout:
+                raise self._late(what)
+            raise PublishError(
+                f"{what}: no complete answer within {self.request_timeout:g} s",
+                "check the network; raise request_timeout under [publish] for a slow link",
+            )
+        if "error" in box:
+            raise box["error"]
+        return box["value"]  # type: ignore[no-any-return]
+
+    def _late(self, what: str) -> PublishError:
+        return PublishError(
+            f"{what}: publishing took over {self.run_timeout:g} s, and stopped",
+            "check the network; give more time with --timeout SECONDS",
+        )
+
+    def pause(self, seconds: float, what: str) -> None:
+        """Back off before a retry, unless that would pass the run's deadline."""
+        if time.monotonic() + seconds >= self.deadline:
+            raise self._late(what)
+        self.sleep(seconds)
 
     # --- token ---------------------------------------------------------------------------
 
@@ -147,9 +226,11 @@ class WeChatClient:
             json_body=body,
             with_token=False,
         )
-        self._token = str(data["access_token"])
+        self._token = _text(data, "access_token", "getting an access token")
+        expires_in = data.get("expires_in")
         if path:
-            self._save_token(path, self._token, int(data.get("expires_in", 7200)))
+            lifetime = expires_in if isinstance(expires_in, int) and expires_in > 0 else 7200
+            self._save_token(path, self._token, lifetime)
         return self._token
 
     @staticmethod
@@ -192,24 +273,28 @@ class WeChatClient:
                 content = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
                 headers["Content-Type"] = "application/json; charset=utf-8"
             try:
-                response = self.http.request(
-                    method,
-                    self.api_base + path,
-                    params=query,
-                    content=content,
-                    files=files,
-                    headers=headers,
+                response = self.bounded(
+                    partial(
+                        self.http.request,
+                        method,
+                        self.api_base + path,
+                        params=query,
+                        content=content,
+                        files=files,
+                        headers=headers,
+                    ),
+                    what,
                 )
             except httpx.TransportError as exc:
                 if attempt < RETRIES:
-                    self.sleep(0.5 * 2 ** (attempt - 1))
+                    self.pause(0.5 * 2 ** (attempt - 1), what)
                     continue
                 raise PublishError(
-                    f"{what}: cannot reach {self.api_base} ({type(exc).__name__})",
+                    f"{what}: cannot reach {self.shown_base} ({type(exc).__name__})",
                     "check the network, or set WECHAT_API_BASE to a reachable relay",
                 ) from None
             if response.status_code >= 500 and attempt < RETRIES:
-                self.sleep(0.5 * 2 ** (attempt - 1))
+                self.pause(0.5 * 2 ** (attempt - 1), what)
                 continue
             try:
                 data = response.json()
@@ -218,7 +303,7 @@ class WeChatClient:
                     f"{what}: WeChat answered HTTP {response.status_code} without JSON",
                     "try again later",
                 ) from None
-            errcode = int(data.get("errcode") or 0)
+            errcode = self._errcode(data, what)
             if errcode == 0:
                 return dict(data)
             if errcode in TOKEN_ERRORS and with_token and not refreshed:
@@ -226,9 +311,25 @@ class WeChatClient:
                 attempt = 0
                 continue
             if errcode == -1 and attempt < RETRIES:
-                self.sleep(0.5 * 2 ** (attempt - 1))
+                self.pause(0.5 * 2 ** (attempt - 1), what)
                 continue
             raise explain(errcode, str(data.get("errmsg", "")), what)
+
+    @staticmethod
+    def _errcode(data: Any, what: str) -> int:
+        """The answer's error code (0: none); a one-line error for an answer of another shape."""
+        hint = "try again; if it persists, check that WECHAT_API_BASE points at WeChat"
+        if not isinstance(data, dict):
+            raise PublishError(f"{what}: WeChat answered JSON that is not an object", hint)
+        errcode = data.get("errcode") or 0
+        if isinstance(errcode, bool) or not isinstance(errcode, (int, str)):
+            errcode = "?"
+        try:
+            return int(errcode)
+        except ValueError:
+            raise PublishError(
+                f"{what}: WeChat answered an error code that is not a number", hint
+            ) from None
 
     def upload_image(self, data: bytes, filename: str, mime: str) -> str:
         """A body image (jpg/png under 1 MB) -> its URL on WeChat's CDN."""
@@ -238,7 +339,7 @@ class WeChatClient:
             f"uploading {filename}",
             files={"media": (filename, data, mime)},
         )
-        return str(answer["url"])
+        return _text(answer, "url", f"uploading {filename}")
 
     def add_material(self, data: bytes, filename: str, mime: str) -> tuple[str, str]:
         """Permanent image material (covers, GIFs) -> (media_id, url)."""
@@ -249,13 +350,16 @@ class WeChatClient:
             files={"media": (filename, data, mime)},
             params={"type": "image"},
         )
-        return str(answer["media_id"]), str(answer.get("url", ""))
+        url = answer.get("url")
+        return _text(answer, "media_id", f"uploading {filename}"), url if isinstance(
+            url, str
+        ) else ""
 
     def add_draft(self, article: dict[str, Any]) -> str:
         answer = self._send(
             "POST", "/cgi-bin/draft/add", "creating the draft", json_body={"articles": [article]}
         )
-        return str(answer["media_id"])
+        return _text(answer, "media_id", "creating the draft")
 
     def update_draft(self, media_id: str, article: dict[str, Any]) -> None:
         """Replace the one article of a draft this tool created earlier. WeChat answers

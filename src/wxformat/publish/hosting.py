@@ -7,6 +7,7 @@ foreign hosts (W19, W20)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,8 +17,8 @@ from wxformat.article import Article
 from wxformat.options import PublishSettings
 from wxformat.pipeline import Result, serialize
 from wxformat.publish.account import connect, user_cache_dir
-from wxformat.publish.api import WeChatClient
-from wxformat.publish.images import ImageData, for_upload, load_image
+from wxformat.publish.api import WeChatClient, redact
+from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 
 # images already on WeChat's CDN need no upload
@@ -39,6 +40,7 @@ class ImageHost:
     reused: list[str] = field(default_factory=list)  # found in the upload store
     hosted: list[str] = field(default_factory=list)  # the original src of each image replaced
     first_label: str = ""  # how the first image is named to the user (a draft's cover)
+    allow_private: bool = False  # fetch image URLs on loopback, link-local, private addresses
 
     def upload(self, image: ImageData, label: str) -> str:
         kind = "gif" if image.kind == "gif" else "body"
@@ -63,7 +65,9 @@ class ImageHost:
     def host_all(self, soup: BeautifulSoup, base_dir: Path) -> ImageData | None:
         """Replace every image's src with its WeChat URL; the first image's bytes (a
         draft's cover when the article names none)."""
-        http = self.client.http if self.client else None
+        fetch = None
+        if self.client is not None:
+            fetch = partial(download, client=self.client, allow_private=self.allow_private)
         first_image: ImageData | None = None
         for number, img in enumerate(soup.find_all("img"), 1):
             src = str(img.get("src") or "")
@@ -71,14 +75,13 @@ class ImageHost:
                 continue
             alt = " ".join(str(img.get("alt") or "").split())[:30]
             named = f"“{alt}”" if alt else ""
-            label = f"image {number}" + (
-                f" {named}" if src.startswith("data:") else f" ({src[:60]})"
-            )
+            where = f" {named}" if src.startswith("data:") else f" ({redact(src)[:60]})"
+            label = f"image {number}{where}"
             if src.startswith(("http://", "https://")) and self.client is None:
                 self.uploaded.append(label)
-                img["src"] = f"(would download and upload {src})"
+                img["src"] = f"(would download and upload {redact(src)})"
                 continue
-            image = load_image(src, base_dir, http)
+            image = load_image(src, base_dir, fetch)
             if first_image is None:
                 first_image, self.first_label = image, label
             img["src"] = self.upload(image, label)
@@ -96,7 +99,11 @@ def _host(src: str) -> str | None:
 def upload_images(result: Result, article: Article, publish: PublishSettings) -> Result:
     """The converted article with every image on WeChat's CDN (`--upload`)."""
     client = connect(publish, article.base_dir)
-    host = ImageHost(client, store_for(client.credentials.app_id))
+    host = ImageHost(
+        client,
+        store_for(client.credentials.app_id),
+        allow_private=publish.allow_private_images,
+    )
     soup = BeautifulSoup(result.fragment, "html.parser")
     host.host_all(soup, article.base_dir)
     root = soup.find("section")

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,9 @@ from wxformat.options import Options, PublishSettings, resolve
 from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
 from wxformat.publish.account import connect, user_cache_dir
-from wxformat.publish.api import PublishError, WeChatClient
+from wxformat.publish.api import PublishError, WeChatClient, redact
 from wxformat.publish.hosting import ImageHost
-from wxformat.publish.images import ImageData, for_upload, load_image
+from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
 from wxformat.title import title_heading
@@ -133,6 +134,8 @@ def publish(
     client: WeChatClient | None = None,
     keep_title_heading: bool = False,
     new_draft: bool = False,
+    allow_private_images: bool = False,
+    timeout: float | None = None,
 ) -> Plan:
     article = read_article(path, options.encoding)
     resolved = resolve(article, options)
@@ -155,16 +158,19 @@ def publish(
     digest = " ".join(str(given).split()) if given else digest_of(article)
     _check_lengths(title, author, digest)
     if client is None and not dry_run:
-        client = connect(settings, article.base_dir)
+        client = connect(settings, article.base_dir, timeout)
     store = UploadStore(_store_path(client, settings, dry_run))
-    http = client.http if client else None
-    host = ImageHost(client, store, plan.uploaded, plan.reused)
+    allow_private = allow_private_images or settings.allow_private_images
+    fetch = None
+    if client is not None:
+        fetch = partial(download, client=client, allow_private=allow_private)
+    host = ImageHost(client, store, plan.uploaded, plan.reused, allow_private=allow_private)
     first_image = host.host_all(soup, article.base_dir)
     first_label = host.first_label
     cover_source = meta.get("cover")
     if isinstance(cover_source, str) and cover_source.strip():
-        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, http)
-        plan.cover = cover_source.strip()
+        cover: ImageData | None = load_image(cover_source.strip(), article.base_dir, fetch)
+        plan.cover = redact(cover_source.strip())
     else:
         cover = first_image
         plan.cover = f"the first image ({first_label})"
