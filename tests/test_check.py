@@ -96,6 +96,19 @@ def test_article_problems_carry_their_markdown_line(tmp_path: Path, cli: Cli) ->
     assert run.out.strip().endswith("3 problems")
 
 
+def test_a_deep_list_with_its_own_sublist_is_located_by_its_marker(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """An item three deep that has a sublist of its own: its text with the sublist's is not
+    in the source, and its first letter alone matched an image name two lines up."""
+    post = tmp_path / "post.md"
+    post.write_text(
+        "# T\n\n![图](missing/pic.png)\n\n- a\n  - b\n    - c\n      - d\n", encoding="utf-8"
+    )
+    run = cli("check", str(post))
+    assert f"{post}:7: W17" in run.out, run.out
+
+
 def test_json_format(tmp_path: Path, cli: Cli) -> None:
     post = tmp_path / "post.md"
     post.write_text("![x](nope.png)\n", encoding="utf-8")

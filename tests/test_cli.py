@@ -89,7 +89,21 @@ def test_warnings_go_to_stderr_never_into_html(cli: Cli, tmp_path: Path) -> None
 
 def test_missing_file(cli: Cli, tmp_path: Path) -> None:
     line = one_line_error(cli("convert", str(tmp_path / "nope.md")))
-    assert "does not exist" in line
+    assert "does not exist" in line and f"(hint: check the path: {tmp_path}/ has no .md" in line
+
+
+def test_missing_file_names_the_articles_that_are_there(cli: Cli, tmp_path: Path) -> None:
+    """A path such as articles/post.md, which a fresh checkout does not have (the README's
+    examples named it): the hint lists the articles the folder does hold (it used to say
+    "e.g. articles/post.md" whatever was asked for)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("welcome.md", "math.md", "notes.txt", "page.html"):
+        (folder / name).write_text("# x\n", encoding="utf-8")
+    line = one_line_error(cli("convert", str(folder / "post.md")))
+    assert line.endswith(f"(hint: check the path; in {folder}/: math.md, welcome.md)")
+    line = one_line_error(cli("check", str(folder / "nope" / "page.htm")))
+    assert line.endswith(f"(hint: check the path; in {folder}/: page.html)")
 
 
 def test_directory_given(cli: Cli, tmp_path: Path) -> None:

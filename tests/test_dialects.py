@@ -23,6 +23,10 @@ from wxformat.wechat.context import Context
 from wxformat.wechat.leftovers import SHOWN, check_text_kept
 
 Cli = Callable[..., CliRun]
+# a bound for the hostile cases: each converts in well under 2 s on an idle 2-core machine
+# (the benchmark's job), and took from 9 s to minutes before its fix; the tests share the
+# machine with other work, so they allow five times the target
+GENEROUS = 10.0
 
 
 def text_of(markdown: str) -> str:
@@ -239,8 +243,8 @@ def test_money_with_spaces_stays_text(money: str) -> None:
 def test_a_run_of_math_openers_converts_quickly(opener: str) -> None:
     # issue 14: 20,000 `\\(` took 9 s, each opener searching to the end for its closer
     started = time.perf_counter()
-    result = convert_text(opener * 20_000 + "\n\n后文\n")
-    assert time.perf_counter() - started < 2.0
+    result = convert_text(opener * 30_000 + "\n\n后文\n")  # 90 KB
+    assert time.perf_counter() - started < GENEROUS
     assert "后文" in result.fragment
 
 
@@ -249,7 +253,7 @@ def test_finding_formulas_is_linear_in_a_run_of_openers(opener: str) -> None:
     math = MathPreprocessor(markdown.Markdown(), 1)
     started = time.perf_counter()
     math.run((opener * 20_000).split("\n"))
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < GENEROUS / 4
 
 
 # -- 5. doocs/md containers ---------------------------------------------------------------
@@ -516,7 +520,7 @@ def test_braces_that_are_no_heading_id_stay() -> None:
 def test_only_the_first_toc_marker_draws_the_contents() -> None:
     started = time.perf_counter()
     result = convert_text("".join(f"[TOC]\n\n## 第{i}节\n\n" for i in range(2000)))
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < GENEROUS
     soup = BeautifulSoup(result.fragment, "html.parser")
     assert soup.get_text().count("目录") == 1 and soup.get_text().count("[TOC]") == 1999
     assert "M2" in [w.rule for w in result.warnings]
@@ -535,7 +539,7 @@ def test_only_the_first_toc_marker_draws_the_contents() -> None:
 def test_hostile_boxes_convert_quickly_and_keep_their_text(source: str) -> None:
     started = time.perf_counter()
     result = convert_text(source)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < GENEROUS
     assert result.fragment.startswith("<section")
 
 
@@ -564,3 +568,15 @@ def test_ruby_pairs_each_character_with_its_reading(
     bases = [s for s in ruby.contents if isinstance(s, str)]
     readings = [rt.get_text() for rt in ruby.find_all("rt")]
     assert list(zip(bases, readings, strict=True)) == pairs
+
+
+def test_the_sample_article_sized_images_are_found_with_the_linear_link_search(
+    cli: Callable[..., CliRun],
+) -> None:
+    """articles/dialects.md, converted as the README's `convert articles/ -o out/` does: the
+    linear link search (mdext.linear) had replaced the size-suffix processor, so its images
+    were looked for as "assets/qrcode.png =120x120" and reported missing (W19)."""
+    run = cli("convert", str(ARTICLES / "dialects.md"), "--fragment")
+    assert run.code == 0 and "W19" not in run.err, run.err
+    styles = [str(img.get("style")) for img in BeautifulSoup(run.out, "html.parser")("img")]
+    assert any("width:120px" in style for style in styles), styles

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,57 @@ def test_a_test_that_needs_shared_says_what_is_missing_and_how_to_run_it(tmp_pat
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def readme_commands() -> list[list[str]]:
+    """Every `wxformat ...` command in the README's bash blocks, as its arguments, in order."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)\n```", README, re.S):
+        for line in block.splitlines():
+            for part in re.split(r"\s+#", line, maxsplit=1)[0].split("&&"):
+                words = shlex.split(part)
+                if words[:1] == ["wxformat"]:
+                    commands.append(words[1:])
+    return commands
+
+
+def test_every_wxformat_command_in_the_readme_exists_and_names_files_that_do() -> None:
+    """A newcomer runs the README's examples as written, from the checkout: each command and
+    option must exist, and each article or page they name must be there (the examples named
+    articles/post.md, which a checkout does not have), or be written by an earlier example."""
+    import click
+
+    from wxformat.cli import cli
+
+    commands = readme_commands()
+    assert len(commands) > 20
+    written: set[str] = set()
+    for words in commands:
+        command: click.Command = cli
+        rest = list(words)
+        while isinstance(command, click.Group):
+            name = rest.pop(0)
+            assert name in command.commands, f"wxformat {' '.join(words)}: no command {name}"
+            command = command.commands[name]
+        options = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+        takes_value = {
+            o for p in command.params if isinstance(p, click.Option) and not p.is_flag
+            for o in p.opts
+        }  # fmt: skip
+        i = 0
+        while i < len(rest):
+            word = rest[i]
+            if word.startswith("-"):
+                assert word in options, f"wxformat {' '.join(words)}: no option {word}"
+                if word in takes_value:
+                    written.add(rest[i + 1].rstrip("/"))
+                    i += 1
+            elif word.endswith((".md", ".html", "/")):
+                path = word.rstrip("/")
+                assert (ROOT / path).exists() or path in written, (
+                    f"wxformat {' '.join(words)}: {word} is not in the checkout"
+                )
+            i += 1
+
+
 def test_the_page_the_readme_writes_is_ignored_by_git() -> None:
     done = subprocess.run(
         ["git", "check-ignore", "-q", "welcome.html"], cwd=ROOT, capture_output=True, timeout=60
@@ -114,6 +166,13 @@ def test_a_page_written_to_a_file_says_what_to_do_next_on_a_terminal(tmp_path: P
     # captured by a program (not a terminal): only the one line it always wrote
     piped = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert piped.stderr.strip().splitlines() == [piped.stderr.strip()]
+    # its count is the part to paste (as copy's), not "N characters" of a longer page
+    fragment = subprocess.run(
+        [*command[:-2], "--fragment"], capture_output=True, text=True, timeout=120
+    ).stdout.rstrip("\n")
+    assert piped.stderr.strip() == (
+        f"wrote {out} (theme default; {len(fragment):,} characters to paste)"
+    )
     assert "select all" not in piped.stderr
 
 

@@ -317,6 +317,20 @@ def test_tex_error_stays_visible_with_a_warning_naming_its_line() -> None:
     assert len(soup.find_all("svg")) == 1  # the good formula still renders
 
 
+def test_tex_error_says_what_is_wrong_in_words_not_an_exception_name() -> None:
+    """The renderer names a mistake only by its class (NoAvailableTokensError): the warning
+    says what it means, as the sample articles/math.md shows a reader."""
+    cases = {
+        "\\frac{1}{": "an unclosed { or a command without its argument",
+        "x^": "a ^ or _ has nothing after it",
+        "\\begin{matrix} a": "has no \\end",
+        "\\left( x": "a \\left has no \\right",
+    }
+    for tex, words in cases.items():
+        (warning,) = convert_text(f"bad ${tex}$").warnings
+        assert words in warning.message and "Error" not in warning.message, warning.message
+
+
 def test_inline_math_is_sized_in_em_and_sits_on_the_baseline() -> None:
     svg = soup_of("text $x_i^2$ text").find("svg")
     style = str(svg["style"])

@@ -120,7 +120,7 @@ def test_errors_come_back_as_tool_errors_with_the_one_line_message(tmp_path: Pat
     # the SDK names the tool; the rest is the command line's own line
     assert text_of(missing) == (
         f"Error executing tool convert: {tmp_path / 'nope.md'} does not exist "
-        "(hint: check the path, e.g. articles/post.md)"
+        f"(hint: check the path: {tmp_path}/ has no .md files)"
     )
     assert "no-such-theme" in text_of(theme)
     assert "either markdown" in text_of(both)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -326,7 +327,17 @@ def test_dry_run_sends_nothing_and_prints_a_short_plan(
     assert "  cover:    cover.jpg (to upload as permanent material)" in lines
     assert "  images:   7 to upload, 0 already on WeChat" in lines
     assert "would upload image 2 “照片”" in run.out  # embedded images named by their alt
-    assert "characters" in run.out and "KB" in run.out and "<section" not in run.out
+    assert "<section" not in run.out
+    # the size against WeChat's limits: characters of the text (the HTML's would be several
+    # times as many, and looked like an article three times too long), kilobytes of HTML
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    text = re.sub(r"\s", "", BeautifulSoup(draft["content"], "html.parser").get_text())
+    size = len(draft["content"].encode("utf-8")) / 1024
+    assert len(text) < len(draft["content"]) / 3
+    assert (
+        f"  content:  {len(text):,} characters of text, {size:,.1f} KB of HTML "
+        "(WeChat takes at most 20,000 characters of text and 1 MB)"
+    ) in lines
     assert "dry run: nothing was sent" in run.err
     no_secret(run)
 
@@ -363,6 +374,21 @@ def test_the_digest_is_prose_only_or_the_front_matter_description(
     )
     draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
     assert draft["digest"] == "一篇关于发布的文章"
+
+
+def test_the_automatic_digest_never_ends_half_way_through_a_formula(
+    cli: Cli, env: Path, article: Path, server: FakeServer
+) -> None:
+    """The sample math.md's digest ended "(\\boldsymb": a formula that does not fit whole is
+    left out; one that fits stays, as its TeX."""
+    text = article.read_text(encoding="utf-8")
+    formula = "D = \\{(\\boldsymbol{x}_1, y_1), \\dots, (\\boldsymbol{x}_m, y_m)\\}"
+    article.write_text(
+        text.replace("正文第一段，介绍这篇文章。", f"给定数据集 $x$ 和 ${formula}$，求解。"),
+        encoding="utf-8",
+    )
+    draft = json.loads(cli("publish", str(article), "--dry-run", "--json").out)
+    assert draft["digest"] == "给定数据集 x 和"
 
 
 def test_an_opening_heading_equal_to_the_title_is_left_out(
@@ -514,6 +540,8 @@ def test_upload_without_credentials_says_how_to_set_them(
     assert run.code == 1 and run.out == ""
     assert run.err.count("\n") == 1
     assert "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET" in run.err
+    # the hint says where the values come from, not just "(hint: or write ...)"
+    assert "(hint: they are the account's AppID and AppSecret (mp.weixin.qq.com >" in run.err
     assert "credentials.toml" in run.err and "Traceback" not in run.err
     assert sum(server.fake.calls.values()) == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,3 +93,23 @@ def test_front_matter_autospace_sits_between_the_config_and_the_flag(
     (tmp_path / "wxformat.toml").write_text("autospace = true\n", encoding="utf-8")
     post.write_text("---\nautospace: false\n---\n# 在Python中\n", encoding="utf-8")
     assert fragment(cli, str(post)).h1.get_text() == "在Python中"
+
+
+def test_autospace_leaves_chinese_quotes_and_ruby_readings_alone(cli: Cli, tmp_path: Path) -> None:
+    """Full-width quotes carry their own spacing (pangu would space 好“引号”里), and a
+    ruby's reading sits above its character, not beside it: the sample articles have both."""
+    post = write_post(
+        tmp_path,
+        "# 标题\n\n好“引号”里，**“加粗”**里，他说“在Python中”。\n\n[拼音]{pīn・yīn}和Python\n",
+    )
+    soup = fragment(cli, str(post), "--autospace", "--no-footer")
+    first, second = soup.find_all("p")[:2]
+    assert first.get_text() == "好“引号”里，“加粗”里，他说“在 Python 中”。"
+    assert [t.get_text() for t in second.find_all("rt")] == ["pīn", "yīn"]
+    ruby = re.sub(r' style="[^"]*"', "", str(second.ruby))
+    assert ruby == "<ruby>拼<rt>pīn</rt>音<rt>yīn</rt></ruby>"
+    assert second.get_text().endswith("和 Python")
+    run = cli("check", str(post), "--spacing")
+    notes = [line for line in run.out.splitlines() if " S1 " in line]
+    assert len(notes) == 2 and all("拼" not in n and "pīn" not in n for n in notes), run.out
+    assert "“引号”" not in run.out

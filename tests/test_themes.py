@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
 from tests.wechat_checks import low_contrast_text, wechat_problems
 from wxformat.article import read_article
+from wxformat.inline import rules_for
 from wxformat.runner import Options, convert_article
 from wxformat.themes import builtin_names, load_theme
 from wxformat.themes_cli import SAMPLE
@@ -128,6 +129,31 @@ def test_rules_wechat_cannot_keep_are_dropped_and_nothing_is_fetched(tmp_path: P
         assert gone not in fragment
 
 
+def test_only_rules_that_can_match_are_given_to_premailer() -> None:
+    css = "\n".join(
+        [
+            ".a p { color: red; }",
+            ".b { color: red; }",  # no element has class b
+            "em.a { color: red; }",  # no <em>
+            "p:first-child { color: red; }",
+            "a[href] { color: red; }",
+            "* { color: red; }",
+            "h1, .c { color: red; }",  # h1 can match
+            ".x > .a.c { color: red; }",  # needs c too
+            ":is(.b) p { color: red; }",
+        ]
+    )
+    kept = rules_for(css, {"p", "h1", "section"}, {"a"}).splitlines()
+    assert kept == [
+        ".a p { color: red; }",
+        "p:first-child { color: red; }",
+        "a[href] { color: red; }",
+        "* { color: red; }",
+        "h1, .c { color: red; }",
+        ":is(.b) p { color: red; }",
+    ]
+
+
 def test_themes_command_lists_every_theme(cli: Callable[..., CliRun]) -> None:
     run = cli("themes")
     assert run.code == 0
@@ -143,6 +169,11 @@ def test_gallery_renders_every_theme_with_screenshots(
 ) -> None:
     run = cli("themes", "--gallery", str(tmp_path / "g"))
     assert run.code == 0, run.err
+    # half a minute of work is announced before it starts, then summed up
+    first, last = run.err.strip().splitlines()
+    assert first.startswith(f"rendering {len(THEMES)} themes into {tmp_path / 'g'}, with")
+    n = len(THEMES)
+    assert last == f"wrote {tmp_path / 'g' / 'index.html'}: {n} themes, {n} screenshots"
     index = (tmp_path / "g" / "index.html").read_text(encoding="utf-8")
     for name in THEMES:
         assert (tmp_path / "g" / f"{name}.html").is_file()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -206,12 +207,32 @@ def parse_article(text: str, path: Path | None = None) -> Article:
     return Article(body=body, meta=meta, path=path, body_line=body_line, warnings=tuple(warnings))
 
 
+def missing_hint(path: Path, suffixes: tuple[str, ...] = (".md", ".markdown")) -> str:
+    """For a file that is not there: the articles that are, in the folder it names (or
+    the nearest folder that exists), so a mistyped or example name is easy to correct."""
+    folder = path.parent
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        names = sorted(
+            p.name for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file()
+        )
+    except OSError:
+        names = []
+    where = str(folder) if str(folder).endswith(os.sep) else f"{folder}{os.sep}"
+    where = "this folder" if str(folder) in ("", ".") else where
+    if not names:
+        return f"check the path: {where} has no {suffixes[0]} files"
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"check the path; in {where}: {shown}"
+
+
 def read_article(path: Path, encoding: str | None = None) -> Article:
     """Read an article from disk. Never writes anything."""
     name = str(path)
     try:
         if not path.exists():
-            raise InputError(f"{name} does not exist", "check the path, e.g. articles/post.md")
+            raise InputError(f"{name} does not exist", missing_hint(path))
         if path.is_dir():
             raise InputError(f"{name} is a folder, not a Markdown file", "name one .md file")
         size = path.stat().st_size

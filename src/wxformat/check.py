@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, read_article
+from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, missing_hint, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
 from wxformat.pipeline import Result
@@ -132,7 +132,7 @@ def check_converted(name: str, article: Article, result: Result, spacing: bool =
 def check_html(path: Path, encoding: str | None = None) -> Report:
     try:
         if not path.exists():
-            raise InputError(f"{path} does not exist", "check the path")
+            raise InputError(f"{path} does not exist", missing_hint(path, (".html", ".htm")))
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None

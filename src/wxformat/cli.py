@@ -174,8 +174,10 @@ def convert(
         click.echo(text)
     else:
         write_atomically(output, text + "\n")
+        # the count is of the part to paste (as copy counts it), not of the page around it
         click.echo(
-            f"wrote {output} ({len(result.fragment)} characters, theme {result.theme})", err=True
+            f"wrote {output} (theme {result.theme}; {len(result.fragment):,} characters to paste)",
+            err=True,
         )
         if not fragment and _interactive():
             click.echo(next_steps(output, article), err=True)
@@ -293,6 +295,14 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
         return
     if gallery.exists() and not gallery.is_dir():
         raise OutputError(f"{gallery} is a file", "give a folder for the gallery")
+    # the screenshots take a few seconds each: say what is happening before it does
+    chromium = None if no_screenshots else themes_cli.find_chromium()
+    click.echo(
+        f"rendering {len(themes_cli.all_themes())} themes into {gallery}"
+        + (f", with screenshots by {chromium} (a few seconds each)" if chromium else "")
+        + " ...",
+        err=True,
+    )
     entries = themes_cli.build_gallery(gallery, shots=not no_screenshots)
     shots = sum(1 for e in entries if e.png)
     note = f", {shots} screenshots" if shots else " (no Chromium found: no screenshots)"
@@ -329,7 +339,7 @@ def preview(article: Path, port: int, host: str, open_browser: bool, options: Op
     if options.upload:  # missing credentials fail here, in one line, not in the page
         from wxformat.config import load_settings
         from wxformat.options import PublishSettings
-        from wxformat.publish.hosting import connect
+        from wxformat.publish.account import connect
 
         folder = article.resolve().parent
         connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)
@@ -407,11 +417,16 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
     if print_only:
         click.echo(result.fragment)
         return
-    if html_source:
-        copied = clipboard.copy_text(result.fragment)
-    else:
-        text = BeautifulSoup(result.fragment, "html.parser").get_text("\n")
-        copied = clipboard.copy(clipboard.Payload(result.fragment, text))
+    try:
+        if html_source:
+            copied = clipboard.copy_text(result.fragment)
+        else:
+            text = BeautifulSoup(result.fragment, "html.parser").get_text("\n")
+            copied = clipboard.copy(clipboard.Payload(result.fragment, text))
+    except clipboard.ClipboardError as exc:  # the alternatives, as commands for this article
+        if exc.hint:
+            exc.hint = exc.hint.replace(clipboard.INSTEAD, clipboard.instead_for(article))
+        raise
     images = result.fragment.count("<img")
     warnings = len(result.warnings)
     click.echo(

@@ -13,16 +13,27 @@ Building what is sent is pure and tested on its bytes; only `_run` and `_win_set
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from wxformat.errors import WxformatError
 
 INSTEAD = "`wxformat convert -o post.html` and copy from the browser, or `wxformat preview`"
+
+
+def instead_for(article: Path) -> str:
+    """INSTEAD with the article's own commands, for a hint the user can run as it stands."""
+    path, page = shlex.quote(str(article)), shlex.quote(article.with_suffix(".html").name)
+    return (
+        f"`wxformat convert {path} -o {page}` and copy from the browser, "
+        f"or `wxformat preview {path}`"
+    )
 
 
 class ClipboardError(WxformatError):

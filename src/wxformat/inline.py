@@ -176,6 +176,40 @@ def skeleton(root: Tag) -> tuple[etree._Element, list[tuple[etree._Element, Tag]
     return top, pairs
 
 
+_COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+_TAG_AND_CLASSES = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)?((?:\.[\w-]+)*)$")
+
+
+def _may_match(selector: str, names: set[str], classes: set[str]) -> bool:
+    """False only when the selector's subject is a plain `tag.class` compound needing a tag
+    or a class that no element of the article has; anything else is premailer's to judge."""
+    subject = _COMBINATOR.split(selector.strip())[-1]
+    plain = _TAG_AND_CLASSES.match(subject)
+    if not subject or plain is None:
+        return True
+    tag, needed = plain.group(1), plain.group(2)
+    if tag and tag not in names:
+        return False
+    return all(name in classes for name in needed.split(".") if name)
+
+
+def rules_for(css_text: str, names: set[str], classes: set[str]) -> str:
+    """The prepared rules (one a line) that can match something in an article with these
+    tag names and classes. premailer tries every rule on every element; a rule whose subject
+    needs a class the article lacks can match nothing, and leaving it out makes a long
+    article's inlining several times faster without changing its result."""
+    kept = []
+    for line in css_text.splitlines():
+        prelude = line.split("{", 1)[0]
+        if (
+            "(" in prelude
+            or "[" in prelude
+            or any(_may_match(s, names, classes) for s in prelude.split(","))
+        ):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def apply_theme(
     soup: BeautifulSoup | Tag, css: str, overrides: Mapping[str, str], store: Cache
 ) -> None:
@@ -187,6 +221,14 @@ def apply_theme(
     if root is None:
         return
     top, pairs = skeleton(root)
+    names: set[str] = set()
+    classes: set[str] = set()
+    for element, _ in pairs:
+        names.add(element.tag)
+        classes.update(str(element.get("class") or "").split())
+    css_text = rules_for(css_text, names, classes)
+    if not css_text:
+        return
     _inliner(css_text).transform(top)
     for element, tag in pairs:
         themed = element.get("style")

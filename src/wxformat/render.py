@@ -85,7 +85,6 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             GfmExtension(),
             MathExtension(line_offset=line_offset),
             AlertExtension(),
-            DialectExtension(),
             TableExtension(use_align_attribute=True),
             SaneListExtension(),
             FootnoteExtension(
@@ -100,6 +99,7 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             DetailsExtension(),
             TabbedExtension(alternate_style=False),
             LinearInlineExtension(),
+            DialectExtension(),  # after: its sized images build on the linear ones
         ],
         output_format="html",
         tab_length=4,

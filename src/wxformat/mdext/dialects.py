@@ -12,48 +12,48 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Extension, Markdown
-from markdown.inlinepatterns import (
-    IMAGE_LINK_RE,
-    ImageInlineProcessor,
-    InlineProcessor,
-    SimpleTagInlineProcessor,
-)
+from markdown.inlinepatterns import IMAGE_LINK_RE, InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from wxformat.mdext.linear import LinearImageProcessor
 from wxformat.mdext.source import segments
 
-# mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`
-_SIZE = re.compile(r"[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?[ \t]*\)")
-_MAX_SIZE_INDENT = 64  # spaces before the `=`: a writer types one or two
+# mdnice/Typora: `![logo](https://…/logo.png =150x150)`, `=50%x`, `=150x`, `=x80`; what
+# Python-Markdown reads as the destination (a title before it is not read as one)
+_SIZE = re.compile(
+    r"^(?P<src>.*?)(?:[ \t]+\"(?P<title>[^\"]*)\")?[ \t]+=(?P<width>\d+%?)?x(?P<height>\d+%?)?$"
+)
 
 
-class SizedImageProcessor(ImageInlineProcessor):
-    """An image whose link ends in a size suffix gets that width; the suffix leaves `src`."""
+class SizedImageProcessor(LinearImageProcessor):
+    """An image whose link ends in a size suffix gets that width; the suffix leaves `src`.
+    Built on the linear image processor (mdext.linear), so many images stay cheap."""
+
+    _size: re.Match[str] | None = None
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        href, title, end, handled = super().getLink(data, index)
+        self._size = _SIZE.match(href) if handled and "=" in href else None
+        if self._size is not None:
+            href = self._size.group("src")
+            if href.startswith("<") and href.endswith(">"):  # `<a b.png> =x80`
+                href = href[1:-1]
+            title = self._size.group("title") if title is None else title
+        return href, title, end, handled
 
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[etree.Element | str | None, int | None, int | None]:
-        # the size ends at the link's first `)`, and its `=` is the last one before that:
-        # found from there (C-speed), not searched for from every `![` to the end of the
-        # text (`![a](` x 20,000 took half a minute)
-        close = data.find(")", m.end(0))
-        size = None
-        equals = data.rfind("=", m.end(0), close) if close >= 0 else -1
-        if equals > m.end(0):
-            first = equals  # where the spaces before the `=` begin
-            while first > max(m.end(0), equals - _MAX_SIZE_INDENT) and data[first - 1] in " \t":
-                first -= 1
-            size = _SIZE.match(data, first, close + 1)
-        if size is None or close != size.end() - 1 or "\n" in data[m.end(0) : size.start()]:
-            return super().handleMatch(m, data)
-        cut = size.end() - 1 - size.start()  # the suffix, up to the closing parenthesis
-        el, start, end = super().handleMatch(m, data[: size.start()] + data[size.end() - 1 :])
-        if not isinstance(el, etree.Element) or end is None:
-            return el, start, end
-        if size.group("width"):
-            el.set("width", size.group("width"))
-        return el, start, end + cut
+        self._size = None
+        el, start, end = super().handleMatch(m, data)
+        size = self._size
+        if isinstance(el, etree.Element) and size is not None:
+            if size.group("title") is not None:
+                el.set("title", size.group("title"))
+            if size.group("width"):
+                el.set("width", size.group("width"))
+        return el, start, end
 
 
 # ==mark==, ++ins++, ^sup^: no white space just inside the markers; `==` and `++` open only
@@ -221,6 +221,8 @@ def _unwrap(parent: etree.Element, child: etree.Element, keep_text: bool) -> Non
 
 
 class DialectExtension(Extension):
+    """Registers after LinearInlineExtension (render.py): its image processor is ours."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         toc_titles: list[str] = []
         md.preprocessors.register(TocMarkerPreprocessor(md, toc_titles), "wx_toc_marker", 29.8)

@@ -24,6 +24,7 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import (
     ENTITY_RE,
     HtmlInlineProcessor,
+    ImageInlineProcessor,
     InlineProcessor,
     LinkInlineProcessor,
 )
@@ -84,6 +85,7 @@ class _LinearLinks(InlineProcessor):
 
     _brackets: _Brackets | None = None
     _view: tuple[str, int] | None = None  # a text whose end from this index on ends ours
+    guarded = True  # False: Python-Markdown's own search (what the tests compare with)
 
     def _table_for(self, data: str, p: int) -> _Brackets | None:
         """A table whose answers hold for data from p on, if the last one does."""
@@ -128,7 +130,7 @@ class _LinearLinks(InlineProcessor):
         return None if offset is None else offset + end
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        if index == 0 or data[index - 1] != "[":
+        if not self.guarded or index == 0 or data[index - 1] != "[":
             return super().getText(data, index)  # type: ignore[misc, no-any-return]
         close = self._closing(data, index - 1)
         if close is None:
@@ -136,7 +138,7 @@ class _LinearLinks(InlineProcessor):
         return data[index:close], close + 1, True
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        if not data.startswith("(", index):  # not a destination: Python-Markdown says so fast
+        if not self.guarded or not data.startswith("(", index):  # not one, or not guarded
             return super().getLink(data, index)  # type: ignore[misc, no-any-return]
         end = len(data)
         table = self._table_for(data, index)
@@ -163,10 +165,19 @@ _linear_classes: dict[type[Any], type[Any]] = {}
 
 def _linear(cls: type[Any]) -> type[Any]:
     """cls with getText and getLink made linear: whatever else a processor registered under
-    a link's name does (an image's `=120x` size, say) it still does."""
+    a link's name does it still does."""
+    if issubclass(cls, _LinearLinks):  # built on a linear processor already
+        return cls
     if cls not in _linear_classes:
         _linear_classes[cls] = type(f"Linear{cls.__name__}", (_LinearLinks, cls), {})
     return _linear_classes[cls]
+
+
+class LinearImageProcessor(_LinearLinks, ImageInlineProcessor):
+    """For extensions that read more of an image link (the dialects' `=120x` size)."""
+
+
+_linear_classes[ImageInlineProcessor] = LinearImageProcessor
 
 
 class LinearInlineExtension(Extension):

@@ -32,6 +32,7 @@ SETUP_COMMAND = "wxformat setup mermaid"
 TIMEOUT = 120  # seconds for one article's diagrams, browser start included
 RENDER_SCRIPT = Path(__file__).with_name("render.mjs")
 RENDERER_FAILURES = ("Chromium ", "Node.js ")  # how _render's own failures begin
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 class SetupError(WxformatError):
@@ -182,6 +183,11 @@ def _save(path: Path, png: bytes) -> None:
 # --- setup -------------------------------------------------------------------------------
 
 
+def _browser_on_path() -> str | None:
+    found = (shutil.which(name) for name in BROWSERS)
+    return next((path for path in found if path), None)
+
+
 def _npm_for(node: str) -> str | None:
     beside = Path(node).with_name("npm")
     return str(beside) if beside.is_file() else shutil.which("npm")
@@ -192,15 +198,13 @@ def setup(
 ) -> Installation:
     """Install Mermaid into home() (npm, once), record Node.js and Chromium, and draw a test
     diagram so a broken setup says so now, not at the first conversion."""
-    from wxformat.themes_cli import find_chromium
-
     node = node or shutil.which("node")
     if not node or not Path(node).is_file():
         raise SetupError(
             "Node.js was not found" + (f" at {node}" if node else " on PATH"),
             "install Node.js and npm (Debian: apt-get install nodejs npm), or give --node PATH",
         )
-    chromium = chromium or os.environ.get("WXFORMAT_CHROMIUM") or find_chromium()
+    chromium = chromium or os.environ.get("WXFORMAT_CHROMIUM") or _browser_on_path()
     if not chromium or not Path(chromium).is_file():
         raise SetupError(
             "no Chromium-family browser was found" + (f" at {chromium}" if chromium else ""),

@@ -6,7 +6,6 @@ foreign hosts (W19, W20)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -16,41 +15,14 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import Article
 from wxformat.options import PublishSettings
-from wxformat.paths import APP, cache_dir
 from wxformat.pipeline import Result, serialize
-from wxformat.publish.api import DEFAULT_API_BASE, WeChatClient, redact
+from wxformat.publish.account import connect, user_cache_dir
+from wxformat.publish.api import WeChatClient, redact
 from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 
 # images already on WeChat's CDN need no upload
 WECHAT_IMAGE_HOSTS = ("mmbiz.qpic.cn", "mmbiz.qlogo.cn")
-
-
-def user_cache_dir() -> Path:
-    """Where the access token and the upload records live: the cache folder, even when the
-    conversion cache is off (they are what keeps a second publish from uploading again)."""
-    import platformdirs
-
-    return cache_dir() or Path(platformdirs.user_cache_dir(APP, appauthor=False))
-
-
-def connect(
-    publish: PublishSettings, article_dir: Path, timeout: float | None = None
-) -> WeChatClient:
-    """A client for the account in the environment or the credentials file; a one-line
-    error saying how to set them when there are none. Its requests and the whole run keep
-    to the deadlines of [publish] (timeout given here: the run's, from --timeout)."""
-    from wxformat.publish.run import load_credentials
-
-    api_base = os.environ.get("WECHAT_API_BASE") or publish.api_base or DEFAULT_API_BASE
-    credentials = load_credentials(publish.credentials, article_dir)
-    return WeChatClient(
-        credentials,
-        api_base,
-        cache_dir=user_cache_dir(),
-        request_timeout=publish.request_timeout,
-        run_timeout=timeout or publish.timeout,
-    )
 
 
 def store_for(app_id: str) -> UploadStore:

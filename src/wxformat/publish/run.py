@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,8 +24,9 @@ from wxformat.cache import open_default
 from wxformat.options import Options, PublishSettings, resolve
 from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.api import Credentials, PublishError, WeChatClient, redact
-from wxformat.publish.hosting import ImageHost, connect, user_cache_dir
+from wxformat.publish.account import connect, user_cache_dir
+from wxformat.publish.api import PublishError, WeChatClient, redact
+from wxformat.publish.hosting import ImageHost
 from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
@@ -58,6 +59,9 @@ class Plan:
         draft = self.draft
         content = str(draft.get("content", ""))
         size = len(content.encode("utf-8"))
+        # WeChat's 20,000 count is the text a reader sees, as check counts it (W22), not
+        # the HTML: a plain article's HTML is several times its text
+        text_chars = len(re.sub(r"\s", "", BeautifulSoup(content, "html.parser").get_text()))
         verb = "would" if dry_run else "did"
         actions = {
             "add": "add a new draft",
@@ -78,8 +82,8 @@ class Plan:
             f"  cover:    {self.cover} ({cover_state})",
             f"  images:   {len(images)} to upload, {len(reused)} already on WeChat",
             *(f"            {verb} upload {label}" for label in images),
-            f"  content:  {len(content):,} characters, {size / 1024:,.1f} KB "
-            f"(WeChat takes under {MAX_CONTENT_CHARS:,} characters and 1 MB)",
+            f"  content:  {text_chars:,} characters of text, {size / 1024:,.1f} KB of HTML "
+            f"(WeChat takes at most {MAX_CONTENT_CHARS:,} characters of text and 1 MB)",
         ]
         if self.dropped_title_heading:
             lines += [
@@ -88,45 +92,6 @@ class Plan:
                 " keeps it)",
             ]
         return "\n".join(lines)
-
-
-def load_credentials(settings_file: str, article_dir: Path) -> Credentials:
-    """From WECHAT_APP_ID / WECHAT_APP_SECRET, else a credentials file outside the repository."""
-    app_id, secret = os.environ.get("WECHAT_APP_ID"), os.environ.get("WECHAT_APP_SECRET")
-    if app_id and secret:
-        return Credentials(app_id, secret)
-    path = Path(settings_file).expanduser() if settings_file else config_dir() / "credentials.toml"
-    if not path.is_file():
-        raise PublishError(
-            "no WeChat credentials: set WECHAT_APP_ID and WECHAT_APP_SECRET",
-            f"or write app_id and app_secret in {path} (outside your repository, mode 600)",
-        )
-    repo = next(
-        (
-            p
-            for p in (article_dir.resolve(), *article_dir.resolve().parents)
-            if (p / ".git").exists()
-        ),
-        None,
-    )
-    if repo is not None and repo in path.resolve().parents:
-        raise PublishError(
-            f"the credentials file {path} is inside the repository {repo}",
-            f"move it out (e.g. to {config_dir() / 'credentials.toml'}) so it is never committed",
-        )
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if os.name == "posix" and mode & 0o077:  # as ssh does with a private key
-        raise PublishError(
-            f"the credentials file {path} can be read by other users (mode {mode:o})",
-            f"make it yours alone: chmod 600 {path}",
-        )
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Credentials(str(data["app_id"]), str(data["app_secret"]))
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        raise PublishError(
-            f"{path} has no app_id and app_secret", 'write app_id = "..." and app_secret = "..."'
-        ) from None
 
 
 # not prose: what a digest made of the article's first words must skip
@@ -145,10 +110,13 @@ def digest_of(article: Article) -> str:
         tag.decompose()
     for tag in soup.find_all(class_=("footnote", DISPLAY_CLASS)):
         tag.decompose()
-    for tag in soup.find_all(class_=MATH_CLASS):
-        tag.replace_with(str(tag.get("data-tex") or ""))
+    for tag in soup.find_all(class_=MATH_CLASS):  # marked, so that none is cut in two
+        tag.replace_with(f"\ue000{tag.get('data-tex') or ''}\ue001")
     compact = " ".join(soup.get_text().split())
-    return compact[:AUTO_DIGEST]
+    cut = compact[:AUTO_DIGEST]
+    if cut.rfind("\ue000") > cut.rfind("\ue001"):  # a formula would end half-way: leave it out
+        cut = cut[: cut.rfind("\ue000")].rstrip()
+    return cut.replace("\ue000", "").replace("\ue001", "")
 
 
 def _check_lengths(title: str, author: str, digest: str) -> None:

@@ -28,16 +28,16 @@ _HIDDEN = re.compile(
     r"<!--(?:(?!<!--)[\s\S])*?-->"
     r"|<(script|style)\b[^>]*>(?:(?!<\1)[\s\S])*?</\1\s*>"
     r"|<[A-Za-z/!][^<>\n]*>"
-    r"|!\[[^\]\n]*\](?:\([^)\n]*\))?"
-    r"|\]\([^)\n]*\)"
-    r"|\]\[[^\]\n]*\]"
-    r"|\[\^[^\]\n]*\]:?"
+    r"|!\[[^\[\]\n]*\](?:\([^()\n]*\))?"
+    r"|\]\([^()\n]*\)"
+    r"|\]\[[^\[\]\n]*\]"
+    r"|\[\^[^\[\]\n]*\]:?"
     r"|^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$"
     r"|^[ \t>]*(?:`{3,}|~{3,}).*$"
     r"|^[ \t>]*(?:[-*+]|\d+[.)])[ \t]+\[[ xX]\]"
     r"|^[ \t>]*(?::{3,}|!!!|\?{3}\+?)[ \t]*[\w-]*"
     r"|^[ \t]*(?:\[TOC\]|\[\[_?toc_?\]\])[ \t]*$"
-    # each formula stops at the next opener: a run of openers stays linear
+    # each piece stops at the next opener: a run of openers stays linear
     r"|\$\$.+?\$\$|(?<![\\$])\$[^$\n]+\$"
     r"|\\\\?\((?:(?!\\\\?\()[\s\S])*?\\\\?\)|\\\\?\[(?:(?!\\\\?\[)[\s\S])*?\\\\?\]"
     r"|https?://\S+|\{\.?[\w-]+\}|&#?\w+;",
@@ -93,7 +93,7 @@ _RAW_SYNTAX: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an admonition marker `!!!`", re.compile(r"(?:^|\n)[ \t]*!!!")),
     ("a collapsible marker `???`", re.compile(r"(?:^|\n)[ \t]*\?\?\?\+? [\w\"]")),
     ("a tab marker `===`", re.compile(r"(?:^|\n)[ \t]*===\+? \"")),
-    ("a template tag `{{ }}`", re.compile(r"\{\{.*?\}\}|\{%.*?%\}")),
+    ("a template tag `{{ }}`", re.compile(r"\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}")),
     ("a wiki link `[[...]]`", re.compile(r"\[\[[^\[\]\n]+\]\]")),
     ("an unpaired `$$`", re.compile(r"\$\$")),
     ("a fence of backticks", re.compile(r"```")),

@@ -10,6 +10,7 @@ outlines of DejaVu Sans in `currentColor`. Footnotes keep their typed `[n]`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bs4 import BeautifulSoup
@@ -80,7 +81,7 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
                 "W17",
                 "a list nested deeper than two levels: WeChat loses the nesting, so it is "
                 "shown as indented items of the second level",
-                ctx.line_of(first_item.get_text(" ", strip=True)[:16]) if first_item else None,
+                _item_line(first_item, ctx) if first_item else None,
                 "flatten the outline to two levels",
             )
             warned = True
@@ -140,3 +141,18 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
                 body.append(marker)
             body.append(content)
             item.append(body)
+
+
+def _item_line(item: Tag, ctx: Context) -> int | None:
+    """The source line of a list item: its marker, then its own first words (its whole text,
+    sublists included, is nowhere in the source; its first word alone may be anywhere)."""
+    words = next(item.stripped_strings, "")[:16]
+    if words and ctx.source:
+        marker = re.compile(
+            r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?[*_`~=]*" + re.escape(words),
+            re.M,
+        )
+        found = marker.search(ctx.source)
+        if found:
+            return ctx.first_line + ctx.source.count("\n", 0, found.start())
+    return ctx.line_of(item.get_text(" ", strip=True)[:16])

@@ -151,6 +151,27 @@ def _closing_brace(tex: str, opening: int) -> int:
     return -1
 
 
+# latex2mathml (under ziamath) names a TeX mistake only by its exception class
+_TEX_MISTAKES = {
+    "NoAvailableTokensError": "it ends too early: an unclosed { or a command without its argument",
+    "AssertionError": "a command is missing an argument",
+    "NumeratorNotFoundError": "a fraction has no numerator",
+    "DenominatorNotFoundError": "a fraction has no denominator",
+    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
+    "DoubleSubscriptsError": "two subscripts in a row: write x_{a_b} or {x_a}_b",
+    "DoubleSuperscriptsError": "two superscripts in a row: write x^{a^b} or {x^a}^b",
+    "MissingEndError": "a \\begin{...} has no \\end{...}",
+    "ExtraLeftOrMissingRightError": "a \\left has no \\right",
+    "LimitsMustFollowMathOperatorError": "\\limits follows something that is not an operator",
+    "InvalidAlignmentError": "an array has an alignment it does not know",
+}
+
+
+def tex_mistake(reason: str) -> str:
+    """A drawing failure in plain words (the renderer's own text when it has any)."""
+    return _TEX_MISTAKES.get(reason, reason)
+
+
 def _render(node: Tag, ctx: Context, display: bool) -> None:
     tex = str(node.get("data-tex") or node.get_text())
     line = node.get("data-line")
@@ -162,7 +183,7 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
     except MathError as exc:
         ctx.warn(
             "W5",
-            f"formula could not be drawn ({exc}): shown as TeX source",
+            f"formula could not be drawn ({tex_mistake(str(exc))}): shown as TeX source",
             int(str(line)) if line else None,
             "check the TeX for typos or unsupported commands",
         )

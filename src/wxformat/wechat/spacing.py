@@ -23,7 +23,8 @@ from wxformat.wechat.context import Context
 # elements whose text is never changed (their text still counts at a seam, as code does)
 _FROZEN = frozenset({"code", "pre", "kbd", "samp", "tt", "var", "script", "style"})
 # elements whose text is neither changed nor seen: drawings, marks, the reference list's URLs
-_HIDDEN = frozenset({"svg", "math", "sup", "sub", "img", "br", "hr", "input"})
+# (a ruby's reading, rt/rp, sits above its character: no seam with the text beside it)
+_HIDDEN = frozenset({"svg", "math", "sup", "sub", "img", "br", "hr", "input", "rt", "rp"})
 _HIDDEN_CLASSES = frozenset({"wx-ref", "wx-reference-url", "wx-math-error", "wx-lineno"})
 _FROZEN_CLASSES = frozenset({"wx-code", "wx-math-inline", "wx-math-block"})
 _BLOCKS = frozenset(
@@ -35,6 +36,10 @@ _BLOCKS = frozenset(
 )  # fmt: skip
 # URLs, e-mail addresses and paths written in the text keep every character as written
 _LITERAL = re.compile(r"[A-Za-z][\w+.-]*://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Chinese (full-width) quotation marks carry their own spacing, and are neither Chinese nor
+# Latin: pangu spaces them from CJK text (好“引号”里 -> 好 “引号” 里), which Chinese
+# typesetting never does, so the text on each side of them is spaced on its own
+_CJK_QUOTES = re.compile(r"([“”])")
 
 
 @dataclass
@@ -54,6 +59,11 @@ def _space_text() -> Callable[[str], str]:
 def spaced(text: str, space: Callable[[str], str] | None = None) -> str:
     """Text with spaces between CJK and Latin letters or digits; URLs left as written."""
     space = space or _space_text()
+    if _CJK_QUOTES.search(text):
+        return "".join(
+            part if _CJK_QUOTES.fullmatch(part) else spaced(part, space)
+            for part in _CJK_QUOTES.split(text)
+        )
     out, last = [], 0
     for m in _LITERAL.finditer(text):
         out.append(space(text[last : m.start()]))
@@ -74,7 +84,7 @@ def _join(left: str, right: str, space: Callable[[str], str]) -> str:
 
 
 def _needs_space(a: str, b: str, space: Callable[[str], str]) -> bool:
-    if a.isspace() or b.isspace():
+    if a.isspace() or b.isspace() or a in "“”" or b in "“”":
         return False
     return space(a + b) != a + b
 
