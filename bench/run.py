@@ -44,7 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 TYPICAL = CORPUS / "doocs-md__markdown.zh-CN.md"
 LARGEST = CORPUS / "JavaGuide__java-concurrent-questions-02.md"
-SMALLEST = CORPUS / "LeetCode-Go__Time_Complexity.md"
+SMALLEST = CORPUS / "LeetCode-Go__Time_Complexity.md"  # also formula-free
+CHAPTER = CORPUS / "pumpkin-book__chapter3.md"  # 397 formulas: the math-heaviest article
 
 BUDGETS = {  # seconds (median), MB (peak), or a ratio
     "cold convert, typical / wenyan's time": 0.25,
@@ -53,6 +54,10 @@ BUDGETS = {  # seconds (median), MB (peak), or a ratio
     "wxformat --help": 0.15,
     "peak memory, largest (MB)": 300,
     "peak memory, 200-article batch (MB)": 300,
+    "math stage, every corpus formula, empty cache": 5.0,
+    "cold convert, pumpkin-book ch.3, empty cache": 3.0,
+    "peak memory, pumpkin-book ch.3, empty cache (MB)": 300,
+    "V8 started for a formula-free article (0 = no)": 0,
 }
 HOSTILE_BUDGET = 2.0  # issue #14: each small hostile input (up to 1 MB) converts in under 2 s
 
@@ -83,14 +88,57 @@ def median_empty_cache(cmd: list[str], reps: int) -> float:
     return statistics.median(samples)
 
 
-def peak_mb(cmd: list[str]) -> float:
+def peak_mb(cmd: list[str], env: dict[str, str] | None = None) -> float:
     code = (
         "import resource, subprocess, sys;"
-        f"subprocess.run({cmd!r}, capture_output=True, check=True);"
+        f"subprocess.run({cmd!r}, capture_output=True, check=True, env={env!r});"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024  # ru_maxrss is in KB on Linux
+
+
+# Every corpus article converted in one fresh process with an empty formula cache: the math
+# stage's seconds summed (V8's start included), as a writer's first conversions cost
+CORPUS_MATH = """
+import sys
+from pathlib import Path
+from wxformat.article import read_article
+from wxformat.runner import convert_article
+total = 0.0
+for path in sorted(Path(sys.argv[1]).glob("*.md")):
+    timings = {}
+    convert_article(read_article(path), None, timings)
+    total += timings.get("math", 0.0)
+import time
+print(total, time.process_time())  # wall seconds of math; CPU seconds of the whole process
+"""
+
+NO_V8 = """
+import sys
+from wxformat.cli import main
+sys.argv = ["wxformat", "convert", sys.argv[1], "-o", sys.argv[2]]
+try:
+    main()
+except SystemExit:
+    pass
+print(int("py_mini_racer" in sys.modules))
+"""
+
+
+def empty_cache_env() -> dict[str, str]:
+    return {**os.environ, "WXFORMAT_CACHE_DIR": tempfile.mkdtemp(prefix="wxformat-bench-empty-")}
+
+
+def output_of(code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=empty_cache_env(),
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
 
 
 # Shapes that made the Markdown stage quadratic once (each block re-joined per heading, each
@@ -295,6 +343,20 @@ def main() -> int:
     start = time.perf_counter()
     run([*cli, "convert", str(batch), "-o", str(batch / "out2")])
     results["200-article batch, wall time"] = time.perf_counter() - start
+    math_wall, process_cpu = output_of(CORPUS_MATH, str(CORPUS)).split()
+    results["math stage, every corpus formula, empty cache"] = float(math_wall)
+    # on a shared machine wall time waits for the cores; CPU time says what the work cost
+    results["CPU time, whole corpus converted in one process, empty cache"] = float(process_cpu)
+    chapter = [*cli, "convert", str(CHAPTER), "-o", str(out)]
+    results["cold convert, pumpkin-book ch.3, empty cache"] = min(
+        run(chapter, env=empty_cache_env()) for _ in range(2 if args.quick else 3)
+    )
+    results["peak memory, pumpkin-book ch.3, empty cache (MB)"] = peak_mb(
+        chapter, env=empty_cache_env()
+    )
+    results["V8 started for a formula-free article (0 = no)"] = float(
+        output_of(NO_V8, str(SMALLEST), str(out))
+    )
     stages = {f"stage: {k}": v for k, v in stage_times(TYPICAL, reps).items()}
     stages.update({f"cold process: {k}": v for k, v in cold_process_stages(TYPICAL, reps).items()})
     results.update(shape_times())
@@ -314,11 +376,13 @@ def report(results: dict[str, float], stages: dict[str, float], args: argparse.N
     for name, value in {**results, **stages}.items():
         budget = BUDGETS.get(name, HOSTILE_BUDGET if name.startswith("hostile: ") else None)
         unit = "MB" if "MB" in name else ("x" if "/" in name else "s")
-        shown = {"MB": f"{value:.0f} MB", "x": f"{value:.2f}"}.get(unit, f"{value * 1000:.0f} ms")
+        unit = "n" if "(0 = no)" in name else unit
+        counts = {"MB": "{:.0f} MB", "x": "{:.2f}", "n": "{:.0f}"}
+        shown = counts[unit].format(value) if unit in counts else f"{value * 1000:.0f} ms"
         limit = (
             ""
             if budget is None
-            else {"MB": f"{budget:.0f} MB", "x": f"{budget:.2f}"}.get(
+            else {"MB": f"{budget:.0f} MB", "x": f"{budget:.2f}", "n": f"{budget:.0f}"}.get(
                 unit, f"{budget * 1000:.0f} ms"
             )
         )

@@ -153,3 +153,20 @@ def test_folders_and_files_that_cannot_be_made_are_one_line_errors(
     assert all("(hint: " in line for line in failed)
     assert "cannot create folder" in run.err and f"cannot write {out / 'first.html'}" in run.err
     assert "0 converted" in run.err and "3 failed" in run.err
+
+
+def test_workers_draw_formulas_after_this_process_started_v8(tmp_path: Path) -> None:
+    from wxformat.batch import convert_folder
+    from wxformat.runner import Options
+    from wxformat.wechat import mathjax
+
+    # V8 runs here now; a forked worker must start its own, not call into this one's
+    mathjax.draw("x^2", False)
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        (src / f"p{i}.md").write_text(f"# {i}\n\n$$\\frac{{a_{i}}}{{b}}$$\n", encoding="utf-8")
+    outcomes = convert_folder(src, tmp_path / "out", Options(), workers=2)
+    assert [o.error for o in outcomes] == ["", "", ""]
+    for i in range(3):
+        assert "<svg" in (tmp_path / "out" / f"p{i}.html").read_text(encoding="utf-8")

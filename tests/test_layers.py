@@ -101,3 +101,23 @@ def test_the_graph_sees_the_imports_it_must() -> None:
 
 def test_no_module_imports_itself_back() -> None:
     assert cycles(import_graph()) == []
+
+
+def test_the_wechat_stage_never_imports_the_markdown_stage() -> None:
+    graph = import_graph()
+    wechat = [name for name in graph if name.startswith("wxformat.wechat")]
+    assert len(wechat) > 5
+    for name in wechat:
+        back = {t for t in graph[name] if t.startswith(("wxformat.render", "wxformat.mdext"))}
+        assert not back, (name, back)
+
+
+def test_math_placeholders_are_named_in_the_contract() -> None:
+    from wxformat import contract
+    from wxformat.mdext import math as mdext_math
+    from wxformat.wechat import math as wechat_math
+
+    graph = import_graph()
+    assert "wxformat.contract" in graph["wxformat.mdext.math"]
+    assert "wxformat.contract" in graph["wxformat.wechat.math"]
+    assert mdext_math.MATH_CLASS is contract.MATH_CLASS is wechat_math.MATH_CLASS

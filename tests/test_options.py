@@ -156,3 +156,24 @@ def test_every_command_resolves_the_same_options(tmp_path: Path) -> None:
     assert ARTICLES / "wxformat.toml" in options.depends_on
     assert (ARTICLES / "assets" / "qrcode.png").resolve() in options.depends_on
     assert any(p.name == "style.css" for p in options.depends_on)
+
+
+def test_changed_sees_the_pictures_an_article_embeds(tmp_path: Path, cli: Cli) -> None:
+    blog = tmp_path / "blog"
+    (blog / "img").mkdir(parents=True)
+    for name in ("a.png", "b.png", "c.png"):
+        (blog / "img" / name).write_bytes(PNG)
+    (blog / "post.md").write_text(
+        '![a](img/a.png "title")\n\n<img src="img/b.png" width="100">\n\n![c][pic]\n\n'
+        "[pic]: img/c.png\n\n![web](https://example.com/x.png)\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert cli("convert", str(blog), "-o", str(out)).code == 0
+    assert "1 unchanged" in cli("convert", str(blog), "-o", str(out), "--changed").err
+    later = (out / "post.html").stat().st_mtime + 10
+    for name in ("a.png", "b.png", "c.png"):
+        os.utime(blog / "img" / name, (later, later))
+        run = cli("convert", str(blog), "-o", str(out), "--changed")
+        assert "1 converted" in run.err, (name, run.err)
+        later += 10

@@ -10,13 +10,14 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown import Markdown
 from markdown import markdown as python_markdown
 
 from tests.conftest import convert_text
 from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.pipeline import serialize
 from wxformat.render import _clean as nh3_clean
-from wxformat.render import sanitize
+from wxformat.render import _markdown, sanitize
 from wxformat.wechat.paste_filter import paste_filter
 
 words = st.text(
@@ -159,3 +160,26 @@ html_bits = st.lists(
 @given(html_bits)
 def test_ampersands_standing_aside_change_nothing_nh3_writes(html: str) -> None:
     assert sanitize(html) == nh3_clean(html)
+
+
+def _without_linear_guard(md: Markdown) -> Markdown:
+    """The same Markdown with Python-Markdown's own bracket search in every link processor,
+    and entity runs matched one entity at a time."""
+    for name in ("reference", "link", "image_link", "image_reference", "short_reference"):
+        md.inlinePatterns[name].guarded = False
+    md.inlinePatterns["short_image_ref"].guarded = False
+    md.inlinePatterns.deregister("wx_entity_run")
+    return md
+
+
+dialect_links = st.text(alphabet=st.sampled_from("[]()!\"' a=x1%&;^\n"), max_size=60).map(
+    lambda s: s + "\n\n![logo](pic.png =120x80) [a](b)"
+)
+
+
+@settings(max_examples=int(os.environ.get("WXFORMAT_EXAMPLES", "150")) * 4, deadline=None)
+@given(st.one_of(brackets, dialect_links))
+def test_the_linear_guard_changes_nothing_our_extensions_do_with_links(text: str) -> None:
+    guarded = _markdown(1).convert(text)
+    assert type(_markdown(1).inlinePatterns["image_link"]).__name__ == "SizedImageProcessor"
+    assert guarded == _without_linear_guard(_markdown(1)).convert(text)

@@ -751,3 +751,70 @@ def test_private_images_can_be_allowed_in_wxformat_toml(
     run = cli("publish", str(article))
     assert run.code == 0, run.err
     assert server.fake.calls["/remote/shot.png"] == 1
+
+
+# -- formulas past 1 MB (W22) -------------------------------------------------------------
+
+FORMULA = (
+    "\\hat{{w}}_{{{i}}} = \\arg\\min_{{w}} \\sum_{{k=1}}^{{m}} "
+    "\\left(\\frac{{y_k - w^\\top x_k}}{{\\sigma_k^2 + \\lambda_{{{i}}}}}\\right)^2"
+)
+
+
+def test_publish_sends_formulas_as_png_when_their_svg_passes_1_mb(
+    cli: Cli, env: Path, tmp_path: Path, server: FakeServer
+) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "cover.jpg").write_bytes(picture("JPEG", (90, 50)))
+    body = "\n\n".join(f"第 {i} 式：\n\n$${FORMULA.format(i=i)}$$" for i in range(260))
+    path = folder / "chapter.md"
+    path.write_text(f"# 第三章\n\n![封面](cover.jpg)\n\n{body}\n", encoding="utf-8")
+    checked = cli("check", str(path))
+    assert "`wxformat publish` will send the formulas as PNG images" in checked.out
+    run = cli("publish", str(path))
+    assert run.code == 0, run.err
+    content = server.fake.drafts[0]["content"]
+    assert len(content.encode("utf-8")) < 1024 * 1024
+    soup = BeautifulSoup(content, "html.parser")
+    assert not soup.find_all("svg")
+    formulas = [img for img in soup.find_all("img") if str(img.get("alt", "")).startswith("$$")]
+    assert len(formulas) == 260
+    assert all(img["src"].startswith("http://mmbiz.qpic.cn/fake/") for img in formulas)
+    assert "em" in formulas[0]["style"]  # sized like the text, as the SVG was
+    pngs = [
+        Image.open(io.BytesIO(data))
+        for p, _, data in server.fake.uploads
+        if p.endswith("uploadimg") and data.startswith(b"\x89PNG")
+    ]
+    assert len(pngs) == 260
+    for png in pngs[:5]:
+        # opaque (a transparent PNG's dark ink vanishes in dark mode), 2x a 16px em
+        assert png.mode == "L" and png.getextrema()[1] == 255
+        assert png.height >= 2 * 16
+    cover = server.fake.drafts[0]["thumb_media_id"]
+    assert server.fake.materials[cover] == (folder / "cover.jpg").read_bytes()
+
+
+def test_no_corpus_article_s_draft_passes_1_mb(cli: Cli, env: Path, tmp_path: Path) -> None:
+    corpus = ARTICLES.parents[1] / "shared" / "corpus"
+    if not corpus.is_dir():
+        pytest.skip(f"needs the shared corpus at {corpus} (../shared from the checkout)")
+    (tmp_path / "cover.jpg").write_bytes(picture("JPEG", (90, 50)))
+    for source in sorted(corpus.glob("*.md")):
+        text = source.read_text(encoding="utf-8")
+        text = (
+            "---\ncover: cover.jpg\ntitle: 语料\n"
+            + re.sub(r"(?m)^title:.*\n", "", text[4:], count=1)
+            if text.startswith("---\n")
+            else "---\ncover: cover.jpg\ntitle: 语料\n---\n" + text
+        )
+        # the corpus comes without its local pictures: every one is the cover here
+        text = re.sub(r"(!\[[^\]]*\]\()(?!https?:)[^)\s]+", r"\1cover.jpg", text)
+        text = re.sub(r'(<img[^>]*src=")(?!https?:)[^"]*', r"\1cover.jpg", text)
+        copy = tmp_path / source.name
+        copy.write_text(text, encoding="utf-8")
+        run = cli("publish", str(copy), "--dry-run", "--json")
+        assert run.code == 0, (source.name, run.err)
+        content = json.loads(run.out)["content"]
+        assert len(content.encode("utf-8")) < 1024 * 1024, source.name

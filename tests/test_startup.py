@@ -52,8 +52,8 @@ def test_cold_convert_leaves_the_deferred_modules_unloaded(tmp_path: Path) -> No
     article = ARTICLES / "welcome.md"  # code blocks, a table, links, lists, a formula
     out = tmp_path / "out.html"
     first = probe("convert", str(article), "-o", str(out), cache=tmp_path / "cache")
-    # the first run draws the formula (ziamath reads its version with importlib.metadata),
-    # highlights the code and prepares the theme; none of it needs these
+    # the first run draws the formula (MathJax in V8), highlights the code and prepares the
+    # theme; none of it needs these
     for name in ("soupsieve", "chardet", "urllib.request", "requests", *OPTIONAL):
         assert first[name] == "not loaded", (name, first)
     assert first["pygments.lexer"] == "loaded" and first["tinycss2"] == "loaded"

@@ -3,6 +3,7 @@ themes shipped inside it (not read from this checkout)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -58,7 +59,8 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
     assert install.returncode == 0, install.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (elsewhere / "post.md").write_text("## 你好\n\n- item\n", encoding="utf-8")
+    # a formula: drawn by MathJax through the wheel's own mathjax.js (no cache to answer it)
+    (elsewhere / "post.md").write_text("## 你好\n\n- item $\\sqrt{x^2}$\n", encoding="utf-8")
     where = subprocess.run(
         [
             str(python),
@@ -82,10 +84,13 @@ def test_wheel_installs_in_a_fresh_venv_and_converts(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         cwd=elsewhere,
+        env={**os.environ, "WXFORMAT_CACHE_DIR": "off"},
     )
     assert run.returncode == 0, run.stderr
+    assert "W5" not in run.stderr, run.stderr
     html = (elsewhere / "post.html").read_text(encoding="utf-8")
     assert "你好" in html and "border-bottom" in html
+    assert "<svg" in html and "<path" in html
 
 
 def test_every_package_the_code_imports_is_a_declared_dependency() -> None:

@@ -3,7 +3,7 @@
 The list fixer draws ordered-list numbers from these outlines instead of loading a font at
 run time (ziafont takes ~0.7 s to load one). DejaVu Sans ships inside ziafont; its licence
 (Bitstream Vera, DejaVu changes public domain) allows redistribution of the glyphs.
-Run: python tools/make_digits.py
+Run: pip install ziafont && python tools/make_digits.py (ziafont is not a dependency)
 """
 
 from __future__ import annotations

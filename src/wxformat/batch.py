@@ -2,13 +2,15 @@
 
 One bad article does not stop the rest; the summary counts converted, unchanged, warnings
 and failures, and the exit status is non-zero if any failed. With `changed_only`, an
-article is skipped when its output is newer than the article and every file its resolved
-options read (wxformat.toml, the theme's files, the footer's template and QR code).
+article is skipped when its output is newer than the article, every file its resolved
+options read (wxformat.toml, the theme's files, the footer's template and QR code) and the
+local pictures it embeds.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -77,18 +79,51 @@ def plan(folder: Path, outdir: Path) -> list[tuple[Path, Path]]:
     return jobs
 
 
+# where an article may name a local picture: a link target](src), a src="..." attribute, a
+# [ref]: src definition. Links count too (a needless check costs a conversion, a missed one a
+# stale page); each pattern is bounded, so a hostile article cannot make this slow.
+_IMAGE_SOURCES = re.compile(
+    r"\]\(\s*<?([^\s)>]{1,2000})"
+    r"|\bsrc\s*=\s*[\"']([^\"'\n]{1,2000})[\"']"
+    r"|^ {0,3}\[[^\]\n]{1,999}\]:[ \t]*<?([^\s>]{1,2000})",
+    re.I | re.M,
+)
+
+
 def _inputs_mtime(source: Path, options: Options) -> float:
-    """The newest of what the output depends on: the article and the files its options read.
-    Infinite (convert again) when the options cannot be resolved: the conversion says why."""
+    """The newest of what the output depends on: the article, the files its options read, and
+    the local pictures it embeds. Infinite (convert again) when the options cannot be
+    resolved: the conversion says why."""
     from wxformat.article import read_article
     from wxformat.options import resolve
 
     try:
         article = read_article(source, options.encoding)
         depends = resolve(article, options).depends_on
-        return max(p.stat().st_mtime for p in (source, *depends))
+        newest = max(p.stat().st_mtime for p in (source, *depends))
     except (WxformatError, OSError):
         return float("inf")
+    return max([newest, *(_mtime(p) for p in _local_images(article.body, article.base_dir))])
+
+
+def _local_images(body: str, base_dir: Path) -> set[Path]:
+    """The local files an article's pictures may point at."""
+    from wxformat.wechat.images import local_path
+
+    found = set()
+    for match in _IMAGE_SOURCES.finditer(body):
+        src = next(group for group in match.groups() if group)
+        path = local_path(src, base_dir)
+        if path is not None:
+            found.add(path)
+    return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except (OSError, ValueError):
+        return 0.0  # not there: the conversion warns about it
 
 
 def convert_one(source: Path, output: Path, options: Options, changed_only: bool) -> Outcome:

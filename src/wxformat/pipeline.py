@@ -67,6 +67,7 @@ def convert(
     files: Files | None = None,
     cache: Cache | None = None,
     diagrams: Diagrams | None = None,
+    math_images: bool = False,
 ) -> Result:
     """The whole pipeline on one article, with options resolved for it (options.resolve).
     Local images are read through `files` (none: every local image is missing); `cache`
@@ -74,7 +75,8 @@ def convert(
     Mermaid diagrams (none: they stay code).
 
     When given, `timings` receives seconds per stage: markdown, math, highlight, inline css,
-    wechat fixes."""
+    wechat fixes. With math_images, formulas are PNG images (what publish sends when their
+    SVG would take the article past WeChat's 1 MB)."""
     clock = _Clock(timings)
     theme = options.theme
     store = cache if cache is not None else memory()
@@ -92,6 +94,7 @@ def convert(
         first_line=article.body_line,
         autospace=options.autospace,
         diagrams=diagrams if diagrams is not None else NoDiagrams(),
+        math_images=math_images,
     )
     body = render_markdown(article.body, article.body_line)
     footer = footer_html(options.footer.markdown) if options.footer else ""

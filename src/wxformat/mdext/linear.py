@@ -25,12 +25,8 @@ from markdown.inlinepatterns import (
     ENTITY_RE,
     HtmlInlineProcessor,
     ImageInlineProcessor,
-    ImageReferenceInlineProcessor,
     InlineProcessor,
     LinkInlineProcessor,
-    ReferenceInlineProcessor,
-    ShortImageReferenceInlineProcessor,
-    ShortReferenceInlineProcessor,
 )
 
 MAX_LINK_PARENS = 32
@@ -41,7 +37,7 @@ _OPEN_PAREN = re.compile(r"\(")
 
 
 class _Brackets:
-    """Where each `[` of a text closes, and where its `(` and `)` are.
+    """Where each `[` of a text closes, and where its `(`, `)` and quotes are.
 
     Positions are kept as offsets from the end of the text (negative), because where a `[`
     closes depends only on the text after it: when a link is replaced by a placeholder,
@@ -51,7 +47,6 @@ class _Brackets:
     def __init__(self, data: str) -> None:
         end = len(data)
         self.data = data
-        self.valid = end  # how many characters at the end the table describes
         self.closing: dict[int, int] = {}
         opened: list[int] = []
         for m in _BRACKET.finditer(data):
@@ -63,64 +58,98 @@ class _Brackets:
         # the last `)` and quote: without either after it, no destination can close
         self.last_closer = max(data.rfind(c) for c in ")'\"") - end
 
-    def adopt(self, data: str, kept: int) -> bool:
-        """Describe data, whose last `kept` characters are the last `kept` of ours."""
-        if kept > len(data) or not data.endswith(self.data[len(self.data) - kept :]):
-            return False
-        self.data, self.valid = data, min(self.valid, kept)
-        return True
-
     def window_end(self, offset: int) -> int:
         """The offset past which a destination starting at offset is not searched."""
         cap = bisect_right(self.open_parens, offset) + MAX_LINK_PARENS
         return self.open_parens[cap] if cap < len(self.open_parens) else 0
 
 
+def _window_end(data: str, index: int) -> int:
+    """Where a destination starting at index is searched no further: its 33rd `(`."""
+    position = index
+    for _ in range(MAX_LINK_PARENS + 1):
+        position = data.find("(", position + 1)
+        if position < 0:
+            return len(data)
+    return position
+
+
 class _LinearLinks(InlineProcessor):
-    """getText and getLink for every link-like processor, in O(1) and O(window)."""
+    """getText and getLink for every link-like processor, in O(1) and O(window).
+
+    One table per text. A text that is another one with a link replaced (what Python-
+    Markdown does after each match) shares its end with it, checked once (C-speed); a copy
+    an extension changed after a link (an image's `=120x` size cut out) shares the link
+    itself, checked link by link. Only a text unlike the last one gets a table of its own.
+    """
 
     _brackets: _Brackets | None = None
-    _replaced: tuple[str, int] | None = None  # the text we last matched in, and the match's end
+    _view: tuple[str, int] | None = None  # a text whose end from this index on ends ours
+    guarded = True  # False: Python-Markdown's own search (what the tests compare with)
 
-    def _table(self, data: str, offset: int) -> _Brackets:
+    def _table_for(self, data: str, p: int) -> _Brackets | None:
+        """A table whose answers hold for data from p on, if the last one does."""
         table = self._brackets
-        if table is not None and table.data is not data:
-            if self._replaced and self._replaced[0] is table.data:
-                kept = len(table.data) - self._replaced[1]
-                if not table.adopt(data, kept):
-                    table = None
-            else:
-                table = None
-        self._replaced = None
-        if table is None or -offset > table.valid:
-            table = self._brackets = _Brackets(data)
-        return table
+        if table is None or table.data is data:
+            return table
+        if self._view is not None and self._view[0] is data and self._view[1] <= p:
+            return table
+        if len(data) - p <= len(table.data) and table.data.endswith(data[p:]):
+            self._view = (data, p)
+            return table
+        return None
+
+    def _fresh(self, data: str) -> _Brackets:
+        self._brackets, self._view = _Brackets(data), None
+        return self._brackets
 
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[Element | str | None, int | None, int | None]:
-        node, start, end = super().handleMatch(m, data)
-        if node is not None and start is not None and end is not None and 0 <= start <= end:
-            self._replaced = (data, end)  # what follows the match survives the replacement
-        return node, start, end
+        # the text being matched in is the one to answer for, even when an extension hands
+        # getText a changed copy of it
+        if self._table_for(data, m.start(0)) is None:
+            self._fresh(data)
+        return super().handleMatch(m, data)
+
+    def _closing(self, data: str, p: int) -> int | None:
+        """Where the `[` at p closes in data, or None when it never does."""
+        end = len(data)
+        table = self._table_for(data, p)
+        if table is None and self._brackets is not None:
+            # a copy of the text changed after the link: the same up to its `]`?
+            text, start = self._view or (self._brackets.data, 0)
+            if start <= p < len(text):
+                offset = self._brackets.closing.get(p - len(text))
+                close = None if offset is None else offset + len(text)
+                if close is not None and data[p : close + 1] == text[p : close + 1]:
+                    return close
+        if table is None:
+            table = self._fresh(data)
+        offset = table.closing.get(p - end)
+        return None if offset is None else offset + end
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
-        if index == 0 or data[index - 1] != "[":
+        if not self.guarded or index == 0 or data[index - 1] != "[":
             return super().getText(data, index)  # type: ignore[misc, no-any-return]
-        end = len(data)
-        close = self._table(data, index - 1 - end).closing.get(index - 1 - end)
+        close = self._closing(data, index - 1)
         if close is None:
-            return "", end, False
-        return data[index : close + end], close + end + 1, True
+            return "", len(data), False
+        return data[index:close], close + 1, True
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
-        if not data.startswith("(", index):  # not a destination: Python-Markdown says so fast
+        if not self.guarded or not data.startswith("(", index):  # not one, or not guarded
             return super().getLink(data, index)  # type: ignore[misc, no-any-return]
         end = len(data)
-        table = self._table(data, index - end)
-        if table.last_closer < index - end:  # Python-Markdown would scan to the end in vain
+        table = self._table_for(data, index)
+        if table is not None:
+            closes = table.last_closer >= index - end
+            stop = table.window_end(index - end) + end
+        else:  # a text of its own: C-speed searches instead of a table
+            closes = any(data.find(c, index) >= 0 for c in ")'\"")
+            stop = _window_end(data, index)
+        if not closes:  # Python-Markdown would scan to the end in vain
             return "", None, index, False
-        stop = table.window_end(index - end) + end
         if stop == end:
             return super().getLink(data, index)  # type: ignore[misc, no-any-return]
         if not any(c in data[index:stop] for c in ")'\""):  # C-speed: no way to close here
@@ -129,54 +158,37 @@ class _LinearLinks(InlineProcessor):
         return href, title, (rel + index if rel >= 0 else rel), handled
 
 
-class _Link(_LinearLinks, LinkInlineProcessor):
-    pass
+_LINK_PROCESSORS: tuple[str, ...] = ("reference", "link", "image_link", "image_reference")
+_LINK_PROCESSORS += ("short_reference", "short_image_ref")
+_linear_classes: dict[type[Any], type[Any]] = {}
 
 
-class _Image(_LinearLinks, ImageInlineProcessor):
-    pass
+def _linear(cls: type[Any]) -> type[Any]:
+    """cls with getText and getLink made linear: whatever else a processor registered under
+    a link's name does it still does."""
+    if issubclass(cls, _LinearLinks):  # built on a linear processor already
+        return cls
+    if cls not in _linear_classes:
+        _linear_classes[cls] = type(f"Linear{cls.__name__}", (_LinearLinks, cls), {})
+    return _linear_classes[cls]
 
 
-LinearImageProcessor = _Image  # for extensions that read more of an image link (dialects)
+class LinearImageProcessor(_LinearLinks, ImageInlineProcessor):
+    """For extensions that read more of an image link (the dialects' `=120x` size)."""
 
 
-class _Reference(_LinearLinks, ReferenceInlineProcessor):
-    pass
-
-
-class _ImageReference(_LinearLinks, ImageReferenceInlineProcessor):
-    pass
-
-
-class _ShortReference(_LinearLinks, ShortReferenceInlineProcessor):
-    pass
-
-
-class _ShortImageReference(_LinearLinks, ShortImageReferenceInlineProcessor):
-    pass
-
-
-# name: (linear processor, Python-Markdown's priority for it)
-_LINEAR: dict[str, tuple[type[Any], float]] = {
-    "reference": (_Reference, 170),
-    "link": (_Link, 160),
-    "image_link": (_Image, 150),
-    "image_reference": (_ImageReference, 140),
-    "short_reference": (_ShortReference, 130),
-    "short_image_ref": (_ShortImageReference, 125),
-}
+_linear_classes[ImageInlineProcessor] = LinearImageProcessor
 
 
 class LinearInlineExtension(Extension):
     """Link processors that find brackets once per text, and entity runs matched whole."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        for name, (linear, priority) in _LINEAR.items():
-            existing = md.inlinePatterns[name]
-            cls = linear
-            if type(existing) not in linear.__mro__:
-                # another extension's subclass (the dialects' image size suffix): keep what
-                # it adds, with the linear bracket search under it
-                cls = type(f"Linear{type(existing).__name__}", (_LinearLinks, type(existing)), {})
-            md.inlinePatterns.register(cls(existing.pattern, md), name, priority)
+        # registered last, so each link processor is the one the other extensions left
+        # there: it keeps its class's behaviour, with the linear bracket search in front
+        for name in _LINK_PROCESSORS:
+            if name in md.inlinePatterns:
+                processor = md.inlinePatterns[name]
+                if isinstance(processor, LinkInlineProcessor):
+                    processor.__class__ = _linear(type(processor))
         md.inlinePatterns.register(HtmlInlineProcessor(ENTITY_RUN_RE, md), "wx_entity_run", 81)

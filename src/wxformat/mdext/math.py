@@ -16,10 +16,10 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
 from wxformat.mdext.source import FENCED, INDENTED, segments
 
-MATH_CLASS = "wx-math"
-DISPLAY_CLASS = "wx-math-display"
+__all__ = ["DISPLAY_CLASS", "MATH_CLASS", "MathExtension"]
 
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 # not math: an image's alt text and a link's URL are plain text to every Markdown tool

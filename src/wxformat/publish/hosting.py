@@ -20,6 +20,7 @@ from wxformat.publish.account import connect, user_cache_dir
 from wxformat.publish.api import WeChatClient, redact
 from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
+from wxformat.wechat.math import is_formula_image
 
 # images already on WeChat's CDN need no upload
 WECHAT_IMAGE_HOSTS = ("mmbiz.qpic.cn", "mmbiz.qlogo.cn")
@@ -82,7 +83,7 @@ class ImageHost:
                 img["src"] = f"(would download and upload {redact(src)})"
                 continue
             image = load_image(src, base_dir, fetch)
-            if first_image is None:
+            if first_image is None and not is_formula_image(img):  # a formula is no cover
                 first_image, self.first_label = image, label
             img["src"] = self.upload(image, label)
             self.hosted.append(src)

@@ -31,6 +31,7 @@ from wxformat.publish.images import ImageData, download, for_upload, load_image
 from wxformat.publish.store import UploadStore
 from wxformat.runner import DiskFiles, MermaidDiagrams
 from wxformat.title import title_heading
+from wxformat.wechat.checks import MAX_HTML_BYTES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -102,7 +103,7 @@ def digest_of(article: Article) -> str:
     """An automatic digest: the article's first words of prose (paragraphs, lists, quotes),
     never a heading, code, a table, an image's alt text or a footnote; an inline formula as
     its TeX."""
-    from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+    from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
     from wxformat.render import render_markdown
 
     soup = BeautifulSoup(render_markdown(article.body, article.body_line), "html.parser")
@@ -150,6 +151,17 @@ def publish(
     result = convert(
         article, resolved, files=DiskFiles(), cache=open_default(), diagrams=MermaidDiagrams()
     )
+    if len(result.fragment.encode("utf-8")) > MAX_HTML_BYTES and "<svg" in result.fragment:
+        # over what the draft API takes (W22), mostly because of formulas (a textbook
+        # chapter): send them as PNG images instead, uploaded like any other image
+        result = convert(
+            article,
+            resolved,
+            files=DiskFiles(),
+            cache=open_default(),
+            diagrams=MermaidDiagrams(),
+            math_images=True,
+        )
     meta = article.meta
     title = result.title
     author = str(meta.get("author") or settings.author)

@@ -67,6 +67,7 @@ class Context:
     source: str = ""  # the Markdown body, to tell a problem's line
     first_line: int = 1  # the source line of the body's first line
     autospace: bool = False  # space Chinese from Latin text (wechat.spacing)
+    math_images: bool = False  # formulas as PNG images (publish, when SVG would pass 1 MB)
 
     def line_of(self, needle: str) -> int | None:
         """The source line where needle first appears, if the source is known."""

@@ -26,6 +26,8 @@ def _mermaid_blocks(soup: BeautifulSoup) -> list[tuple[Tag, str]]:
 
 
 def fix_diagrams(soup: BeautifulSoup, ctx: Context) -> None:
+    if ctx.source and "mermaid" not in ctx.source:
+        return  # most articles: no walk of the tree at all
     blocks = _mermaid_blocks(soup)
     if not blocks:
         return

@@ -1,82 +1,150 @@
-"""W5 math: TeX becomes self-contained inline SVG (no MathML, no `<use>`/`<defs>`/ids: W6),
-drawn in `currentColor` so WeChat's dark mode and the theme colour apply (W21).
+"""W5 math: TeX becomes self-contained inline SVG drawn by MathJax (no MathML, no `<use>`,
+`<defs>` or ids: W6), in `currentColor` so WeChat's dark mode and the theme colour apply
+(W21).
 
 Inline formulas sit on the text baseline at the text's size (sized in em); display formulas
-are centred and scroll sideways when wide. A formula that fails stays as its TeX source in
+are centred, shrink a little to fit a phone's column and scroll sideways when far wider; a
+`\\tag` is drawn as a right-aligned label. A formula that fails stays as its TeX source in
 code style, with a warning naming its line.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat import cache
 from wxformat.cache import Cache
-from wxformat.mdext.math import DISPLAY_CLASS, MATH_CLASS
+from wxformat.contract import DISPLAY_CLASS, MATH_CLASS
 from wxformat.tree import tags
 from wxformat.wechat.context import Context, parse_fragment
 
-_SIZE = 16.0  # px per em at which formulas are drawn; they are then sized in em
-_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+if TYPE_CHECKING:
+    from wxformat.wechat.mathjax import Drawing
 
-
-_REDUNDANT_LINE = re.compile(r"M ([-\d.]+) ([-\d.]+) L \1 \2 ")
+# A phone's article column is about 21 em; a display formula up to 1.4 times that shrinks to
+# fit (text at 72% or more), a wider one scrolls
+SHRINK_TO_FIT_EM = 30.0
+# Past this a formula is shown as TeX: the longest real one seen is under 3,000 characters,
+# and a pathological one must not hold up the article (drawing is also stopped after a second)
+MAX_TEX = 4000
+MAX_DRAWING = 300 * 1024  # characters of SVG one formula may take
+_FORMAT = "wx2"  # the shape of what this module stores in the cache; bump when it changes
 
 
 class MathError(Exception):
     pass
 
 
-_RENDERER = "ziamath-" + cache.package_version("ziamath") + "-p1-v2"  # what a drawing depends on
-# A phone's article column is about 21 em; a display formula up to 1.4 times that shrinks to
-# fit (text at 72% or more), a wider one scrolls
-SHRINK_TO_FIT_EM = 30.0
+@lru_cache(maxsize=1)
+def _renderer() -> str:
+    """What a drawing depends on: MathJax's version and our mathjax.js (its digest)."""
+    import hashlib
+    from importlib.resources import files
+
+    from wxformat.wechat.mathjax import version
+
+    ours = (files("wxformat.wechat") / "mathjax.js").read_bytes()
+    return f"mathjax-{version()}-{hashlib.sha256(ours).hexdigest()[:12]}-{_FORMAT}"
 
 
-def tex_to_svg(tex: str, display: bool, store: Cache) -> str:
-    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn.
-    Drawings are cached (on disk, for the CLI): ziamath alone takes half a second to load
-    its font."""
-    cache_key = cache.key(_RENDERER, "display" if display else "inline", tex)
+def _unescape(tex: str) -> str:
+    """Hexo writers escape `*` as `\\*` so their Markdown leaves it alone; TeX has no `\\*`.
+    A `\\\\` (a line break) is kept as it is."""
+    return re.sub(r"\\([\\*])", lambda m: "*" if m.group(1) == "*" else "\\\\", tex)
+
+
+def _cache_key(tex: str, display: bool) -> str:
+    return cache.key(_renderer(), "display" if display else "inline", tex)
+
+
+def _store(tex: str, display: bool, drawn: Drawing | Exception, store: Cache) -> str:
+    if not isinstance(drawn, Exception) and len(drawn.body) > MAX_DRAWING:
+        # a tenth of what WeChat takes for a whole article (W22): the longest real formula
+        # seen draws in 140 KB
+        size = len(drawn.body) // 1024
+        drawn = MathError(f"its drawing would take {size:,} KB, more than {MAX_DRAWING // 1024} KB")
+    if isinstance(drawn, Exception):
+        value = f"error:{drawn}"
+    else:
+        head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
+        value = f"{head}|{drawn.body}"
+    from wxformat.wechat.mathjax import MathStopped
+
+    if not isinstance(drawn, MathStopped):  # stopped on a busy machine: try again next time
+        store.put(_cache_key(tex, display), value)
+    return value
+
+
+def prefetch(formulas: list[tuple[str, bool]], store: Cache) -> None:
+    """Draw every formula the cache lacks in one call into V8 (see mathjax.draw_many)."""
+    from wxformat.wechat import mathjax
+
+    missing = list(
+        dict.fromkeys(
+            (tex, display)
+            for tex, display in formulas
+            if len(tex) <= MAX_TEX and store.get(_cache_key(tex, display)) is None
+        )
+    )
+    if not missing:
+        return
+    try:
+        results = mathjax.draw_many(missing)
+    except mathjax.MathUnavailable:
+        return  # each formula will say so when it is drawn
+    for (tex, display), drawn in zip(missing, results, strict=True):
+        _store(tex, display, drawn, store)
+
+
+def drawing(tex: str, display: bool, store: Cache) -> Drawing:
+    """One formula drawn by MathJax; raises MathError when the TeX cannot be drawn.
+    Drawings are cached on disk: V8 starts only for a formula the cache does not hold."""
+    from wxformat.wechat.mathjax import Drawing
+
+    if len(tex) > MAX_TEX:
+        raise MathError(f"{len(tex):,} characters, more than the {MAX_TEX:,} drawn per formula")
+    cache_key = _cache_key(tex, display)
     cached = store.get(cache_key)
     if cached is not None:
         if cached.startswith("error:"):
             raise MathError(cached[len("error:") :])
-        return cached
+        head, _, body = cached.partition("|")
+        try:
+            x, y, w, h = (float(v) for v in head.split())
+            return Drawing(x, y, w, h, body)
+        except ValueError:
+            pass  # not what we write: draw it again
+    from wxformat.wechat import mathjax
+
     try:
-        svg = _draw(tex, display)
-    except MathError as exc:
-        store.put(cache_key, f"error:{exc}")
-        raise
-    store.put(cache_key, svg)
-    return svg
+        drawn: Drawing | Exception = mathjax.draw(tex, display)
+    except mathjax.MathUnavailable as exc:
+        raise MathError(str(exc)) from None  # not the formula's fault: not cached
+    except mathjax.MathError as exc:
+        drawn = exc
+    stored = _store(tex, display, drawn, store)
+    if stored.startswith("error:"):
+        raise MathError(stored[len("error:") :])
+    assert isinstance(drawn, Drawing)
+    return drawn
 
 
-def _draw(tex: str, display: bool) -> str:
-    import ziamath
-
-    # SVG 1.1: no <use>/<defs>/ids, which WeChat strips (W6)
-    ziamath.config.svg2 = False  # type: ignore[attr-defined]
-    # 0.1px at a 16px em is below what a phone shows; it makes formulas a quarter smaller (W22)
-    ziamath.config.precision = 1  # type: ignore[attr-defined]
-    draw = ziamath.Math.fromlatex  # type: ignore[attr-defined]
-    try:
-        svg = draw(tex, size=_SIZE, inline=not display).svg()
-    except Exception as exc:  # ziamath and latex2mathml raise many kinds on bad TeX
-        raise MathError(str(exc) or type(exc).__name__) from None
-    m = _VIEWBOX.search(svg)
-    if not m:
-        raise MathError("no drawing produced")
-    _, min_y, width, height = (float(v) for v in m.groups())
-    depth = max(0.0, height + min_y)  # how far the drawing reaches below the baseline
-    w, h, d = width / _SIZE, height / _SIZE, depth / _SIZE
+def svg_of(d: Drawing, display: bool) -> str:
+    """The drawing as an `<svg>` sized in em (1 em = 1000 units of MathJax's viewBox)."""
+    w, h, depth = d.width / 1000, d.height / 1000, d.depth
     if not display:
+        # on the baseline at the text's size; a little wider than the column, it shrinks,
+        # far wider it keeps its size (its line scrolls: see _fill)
+        fit = "max-width:100%" if w <= SHRINK_TO_FIT_EM else "max-width:none"
         style = (
-            f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;vertical-align:-{d:.3f}em;"
-            "max-width:none;overflow:visible"
+            f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;"
+            f"vertical-align:-{depth:.3f}em;{fit};overflow:visible"
         )
     elif w <= SHRINK_TO_FIT_EM:
         # a little wider than a phone's column: shrink to fit (height follows the viewBox)
@@ -84,14 +152,77 @@ def _draw(tex: str, display: bool) -> str:
         style = f"display:inline-block;width:{w:.3f}em;max-width:100%;height:auto"
     else:  # far wider: shrunk it would be unreadable, so it scrolls sideways
         style = f"display:inline-block;width:{w:.3f}em;height:{h:.3f}em;max-width:none"
-    svg = re.sub(r'\s(?:width|height)="[^"]*"', "", svg, count=2)
-    svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
-    svg = re.sub(r'fill="(?:black|#000000|#000)"', 'fill="currentColor"', svg)
-    # ziamath starts each outline with a line to the point it just moved to
-    svg = _REDUNDANT_LINE.sub(r"M \1 \2 ", svg)
-    svg = re.sub(r'stroke="(?:black|#000000|#000)"', 'stroke="currentColor"', svg)
-    svg = svg.replace("<svg ", f'<svg fill="currentColor" style="{style}" ', 1)
-    return re.sub(r">\s+<", "><", svg)
+    box = f"{d.min_x:g} {d.min_y:g} {d.width:g} {d.height:g}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" fill="currentColor" '
+        f'style="{style}">{d.body}</svg>'
+    )
+
+
+# Formulas as images: drawn at twice the size of a 16px em for sharp phone screens, dark ink
+# on white so they stay readable in WeChat's dark mode, which leaves images alone (W21)
+PNG_SCALE = 2 * 16 / 1000  # pixels per MathJax unit
+PNG_INK = "#222222"
+PNG_BACKGROUND = "#ffffff"
+
+
+def png_of(d: Drawing) -> bytes:
+    """The drawing rasterised to PNG (resvg) at PNG_SCALE, on an opaque background."""
+    import resvg_py
+
+    width = max(1, round(d.width * PNG_SCALE))
+    height = max(1, round(d.height * PNG_SCALE))
+    body = d.body.replace("currentColor", PNG_INK)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="{d.min_x:g} {d.min_y:g} {d.width:g} {d.height:g}" fill="{PNG_INK}">'
+        f"{body}</svg>"
+    )
+    # system fonts only for Chinese set as <text>: loading them costs more than drawing
+    rgba = resvg_py.svg_to_bytes(
+        svg_string=svg, background=PNG_BACKGROUND, skip_system_fonts="<text" not in body
+    )
+    # grey ink on white: one channel, no alpha (a transparent PNG vanishes in dark mode)
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(bytes(rgba))).convert("L").save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def img_of(d: Drawing, display: bool, tex: str) -> str:
+    """The drawing as an <img> of its PNG, sized and placed exactly as its SVG would be."""
+    import base64
+
+    svg = svg_of(d, display)
+    style = re.search(r'style="([^"]*)"', svg)
+    data = base64.b64encode(png_of(d)).decode("ascii")
+    alt = html.escape(f"$${tex}$$" if display else f"${tex}$", quote=True)
+    return (
+        f'<img src="data:image/png;base64,{data}" alt="{alt}" '
+        f'style="border-radius:0;{style.group(1) if style else ""}">'
+    )
+
+
+def is_formula_image(img: Tag) -> bool:
+    """Whether an <img> is a formula drawn by img_of (its alt is the TeX in dollars)."""
+    alt = str(img.get("alt") or "")
+    return (
+        alt.startswith("$")
+        and alt.endswith("$")
+        and str(img.get("src") or "").startswith("data:image/png;base64,")
+    )
+
+
+def _markup(d: Drawing, display: bool, tex: str, ctx: Context) -> list[PageElement]:
+    return parse_fragment(img_of(d, display, tex) if ctx.math_images else svg_of(d, display))
+
+
+def tex_to_svg(tex: str, display: bool, store: Cache) -> str:
+    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
+    return svg_of(drawing(_unescape(tex), display, store), display)
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -100,7 +231,7 @@ _TEXT_COMMANDS = ("\\text", "\\mathrm", "\\textrm", "\\mbox", "\\textbf", "\\mat
 
 def split_cjk(tex: str) -> list[tuple[str, str]] | None:
     """Split a formula where Chinese stands at its top level: ("tex", ...) and ("text", ...)
-    pieces. The math font has no CJK glyphs, so Chinese is set as text between drawings.
+    pieces, so that Chinese is set as real text between drawings (what WeChat surely keeps).
     None when Chinese sits inside a group or an environment, where no split is sound."""
     if "\\begin" in tex:
         return None
@@ -151,45 +282,104 @@ def _closing_brace(tex: str, opening: int) -> int:
     return -1
 
 
-# latex2mathml (under ziamath) names a TeX mistake only by its exception class
-_TEX_MISTAKES = {
-    "NoAvailableTokensError": "it ends too early: an unclosed { or a command without its argument",
-    "AssertionError": "a command is missing an argument",
-    "NumeratorNotFoundError": "a fraction has no numerator",
-    "DenominatorNotFoundError": "a fraction has no denominator",
-    "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
-    "DoubleSubscriptsError": "two subscripts in a row: write x_{a_b} or {x_a}_b",
-    "DoubleSuperscriptsError": "two superscripts in a row: write x^{a^b} or {x^a}^b",
-    "MissingEndError": "a \\begin{...} has no \\end{...}",
-    "ExtraLeftOrMissingRightError": "a \\left has no \\right",
-    "LimitsMustFollowMathOperatorError": "\\limits follows something that is not an operator",
-    "InvalidAlignmentError": "an array has an alignment it does not know",
-}
+_TAG = re.compile(r"\\tag(\*?)\s*\{")
 
 
-def tex_mistake(reason: str) -> str:
-    """A drawing failure in plain words (the renderer's own text when it has any)."""
-    return _TEX_MISTAKES.get(reason, reason)
+def split_tag(tex: str) -> tuple[str, str | None]:
+    """A display formula's `\\tag{x}` taken out: (the TeX without it, the label "(x)").
+    MathJax would set the label in a 100%-wide wrapper of nested SVGs, which WeChat breaks;
+    we place it ourselves. Several tags (one per row of `align`) stay in their rows as text."""
+    found = [(m, _closing_brace(tex, m.end() - 1)) for m in _TAG.finditer(tex)]
+    found = [(m, end) for m, end in found if end > 0]
+    if not found:
+        return tex, None
+    if len(found) > 1:
+        out, last = "", 0
+        for m, end in found:
+            content = tex[m.end() : end]
+            label = content if m.group(1) else f"({content})"
+            out += tex[last : m.start()] + f"\\qquad\\text{{{label}}}"
+            last = end + 1
+        return out + tex[last:], None
+    m, end = found[0]
+    content = tex[m.end() : end]
+    return tex[: m.start()] + tex[end + 1 :], content if m.group(1) else f"({content})"
+
+
+def _plan(tex: str, display: bool) -> list[tuple[str, bool]]:
+    """The drawings _render will ask for, to draw them all at once beforehand."""
+    body = _unescape(tex)
+    label = None
+    if display:
+        body, label = split_tag(body)
+    wanted = [(body, display)]
+    if _CJK.search(body) and (parts := split_cjk(body)):
+        wanted = [
+            (f"\\displaystyle {text}" if display else text, False)
+            for kind, text in parts
+            if kind == "tex"
+        ]
+    if label is not None and ("\\" in label or "$" in label):
+        wanted.append((f"\\text{{{label}}}", False))
+    return wanted
 
 
 def _render(node: Tag, ctx: Context, display: bool) -> None:
     tex = str(node.get("data-tex") or node.get_text())
-    line = node.get("data-line")
-    if _CJK.search(tex):
-        _render_with_chinese(node, ctx, display, tex, int(str(line)) if line else None)
-        return
+    line_attr = node.get("data-line")
+    line = int(str(line_attr)) if line_attr else None
+    label = None
+    body = _unescape(tex)
+    if display:
+        body, label = split_tag(body)
     try:
-        svg = tex_to_svg(tex, display, ctx.cache)
+        if _CJK.search(body) and (parts := split_cjk(body)):
+            pieces = _draw_pieces(parts, display, ctx)
+        else:
+            pieces = _markup(drawing(body, display, ctx.cache), display, body, ctx)
+        if label is not None:
+            pieces = _with_label(pieces, label, ctx)
     except MathError as exc:
         ctx.warn(
             "W5",
-            f"formula could not be drawn ({tex_mistake(str(exc))}): shown as TeX source",
-            int(str(line)) if line else None,
+            f"formula could not be drawn ({exc}): shown as TeX source",
+            line,
             "check the TeX for typos or unsupported commands",
         )
         _show_source(node, tex, display)
         return
-    _fill(node, parse_fragment(svg), display)
+    _fill(node, pieces, display)
+    if label is not None:
+        node["style"] = "display:flex;align-items:center"
+
+
+def _draw_pieces(parts: list[tuple[str, str]], display: bool, ctx: Context) -> list[PageElement]:
+    """Chinese at a formula's top level set as text between the drawn TeX pieces."""
+    pieces: list[PageElement] = []
+    for kind, text in parts:
+        if kind == "text":
+            pieces.append(NavigableString(text))
+        else:
+            tex = f"\\displaystyle {text}" if display else text
+            pieces.extend(_markup(drawing(tex, False, ctx.cache), False, text, ctx))
+    return pieces
+
+
+def _with_label(pieces: list[PageElement], label: str, ctx: Context) -> list[PageElement]:
+    """The formula centred and its tag at the right edge (flex survives in WeChat, W10)."""
+    soup = BeautifulSoup("", "html.parser")
+    left = soup.new_tag("span", attrs={"style": "flex:1 1 0"})
+    middle = soup.new_tag("span", attrs={"style": "flex:0 1 auto;min-width:0"})
+    middle.extend(pieces)
+    right = soup.new_tag(
+        "span", attrs={"style": "flex:1 1 0;text-align:right;white-space:nowrap;padding-left:0.5em"}
+    )
+    if "\\" in label or "$" in label:
+        tex = f"\\text{{{label}}}"
+        right.extend(_markup(drawing(tex, False, ctx.cache), False, tex, ctx))
+    else:
+        right.string = label
+    return [left, middle, right]
 
 
 def _show_source(node: Tag, tex: str, display: bool) -> None:
@@ -210,44 +400,25 @@ def _fill(node: Tag, pieces: list[PageElement], display: bool) -> None:
         del node[attr]
     if not display:
         _keep_punctuation(node)
-
-
-def _render_with_chinese(
-    node: Tag, ctx: Context, display: bool, tex: str, line: int | None
-) -> None:
-    """Draw the TeX pieces and set the Chinese between them as text; else show the source."""
-    parts = split_cjk(tex)
-    pieces: list[PageElement] = []
-    try:
-        for kind, text in parts or []:
-            if kind == "text":
-                pieces.append(NavigableString(text))
-            else:
-                pieces.extend(parse_fragment(tex_to_svg(text, False, ctx.cache)))
-    except MathError:
-        parts = None
-    if not parts:
-        ctx.warn(
-            "W5",
-            "Chinese inside a formula group cannot be drawn (the math font has no Chinese): "
-            "shown as TeX source",
-            line,
-            "move the Chinese out of the formula, e.g. $x_1$ 表示甜度",
-        )
-        _show_source(node, tex, display)
-        return
-    _fill(node, pieces, display)
+        if any("max-width:none" in str(svg.get("style")) for svg in node.find_all("svg")):
+            # an inline formula far wider than a phone: on a line of its own that scrolls
+            # sideways, like a display formula, never pushing the page wider
+            node["style"] = "display:block;overflow-x:auto;overflow-y:hidden;white-space:nowrap"
 
 
 _CLOSING = "，。、；：！？）」』】》,.;:!?)"
 
 
 def _keep_punctuation(node: Tag) -> None:
-    """A line must not start with the comma after a formula: pull it into the formula's span."""
+    """A line must not start with the comma after a formula: pull it into the formula's span,
+    which alone does not wrap (the text around it still does)."""
     after = node.next_sibling
     if isinstance(after, NavigableString) and after[:1] and after[0] in _CLOSING:
         node.append(after[0])
-        after.replace_with(after[1:])
+        if len(after) > 1:
+            after.replace_with(after[1:])
+        else:  # nothing left: an empty string would later read as a space
+            after.extract()
         node["style"] = "white-space:nowrap"
 
 
@@ -271,8 +442,16 @@ def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
             ),
             hint="split the article, or turn long derivations into images",
         )
-    for index, (node, display) in enumerate(nodes):
-        if index < MAX_FORMULAS:
-            _render(node, ctx, display)
-        else:
-            _show_source(node, str(node.get("data-tex") or node.get_text()), display)
+    drawn = nodes[:MAX_FORMULAS]
+    prefetch(
+        [
+            wanted
+            for node, display in drawn
+            for wanted in _plan(str(node.get("data-tex") or node.get_text()), display)
+        ],
+        ctx.cache,
+    )
+    for node, display in drawn:
+        _render(node, ctx, display)
+    for node, display in nodes[MAX_FORMULAS:]:
+        _show_source(node, str(node.get("data-tex") or node.get_text()), display)
