@@ -150,8 +150,8 @@ print(len(calls))
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
-    # premailer's default cache size, for contrast: the same re-render parses again
-    env["PREMAILER_CACHE_MAXSIZE"] = "128"
+    # a cache too small to hold the theme, for contrast: the same re-render parses again
+    env["PREMAILER_CACHE_MAXSIZE"] = "1"
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
     )
