@@ -9,9 +9,12 @@ Results are lists in document order, so callers may change the tree while they l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 from bs4.element import Comment, NavigableString, PageElement, Tag
+
+Node = TypeVar("Node", bound=PageElement)
 
 
 def classes(tag: Tag) -> list[str]:
@@ -100,3 +103,24 @@ def become(old: Tag, new: Tag) -> None:
     old.attrs = dict(new.attrs)
     old.clear()
     old.extend(list(new.contents))
+
+
+def last_first(nodes: Sequence[Node]) -> list[tuple[Node, Tag, int]]:
+    """The nodes (given in document order) that are still in a tree, last first, each with
+    its parent and its position there. Each parent's children are counted once: bs4's
+    `extract`, `replace_with`, `unwrap` and `insert_after` scan the parent for the node,
+    which made a paragraph of thousands of links quadratic. Going last first, a caller may
+    change each parent's children at or after the position given (`extract(_self_index=)`,
+    `insert`) and the positions still to come stay right."""
+    positions: dict[int, dict[int, int]] = {}
+    found: list[tuple[Node, Tag, int]] = []
+    for node in nodes:
+        parent = node.parent
+        if parent is None:
+            continue
+        index = positions.get(id(parent))
+        if index is None:
+            index = positions[id(parent)] = {id(c): i for i, c in enumerate(parent.contents)}
+        found.append((node, parent, index[id(node)]))
+    found.reverse()
+    return found

@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4.element import NavigableString, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, tags, texts
+from wxformat.tree import ancestor, comments, last_first, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -160,8 +160,13 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             continue
         _compact_text(text)
     _remove(doomed)
-    for text in spaces:
-        _fold_space(text)
+    # each space folds into its neighbours, then goes (or becomes a no-break space) with its
+    # position counted once: a paragraph of thousands of `*a* ` was quadratic
+    folded = {id(text): _fold_space(text) for text in spaces}
+    for text, parent, i in last_first(spaces):
+        text.extract(_self_index=i)
+        if folded[id(text)]:
+            parent.insert(i, folded[id(text)])
 
 
 def _space_cost(text: NavigableString) -> int:
@@ -184,11 +189,11 @@ def _edge_text(tag: Tag, last: bool) -> NavigableString | None:
     return (found[-1] if last else found[0]) if found else None
 
 
-def _fold_space(text: NavigableString) -> None:
+def _fold_space(text: NavigableString) -> str:
     """The editor drops a text node made only of white space (`**定义** $x$`, two code
     spans): the space moves into the neighbouring element's text, preferring one that
     draws no box; between two drawings (two formulas) it becomes a no-break space, which
-    the editor keeps."""
+    the editor keeps. Gives what is to stand for the space itself: the caller puts it in."""
     prev, after = text.previous_sibling, text.next_sibling
     candidates: list[tuple[NavigableString, bool]] = []
     for neighbour, last in ((prev, True), (after, False)):
@@ -198,11 +203,10 @@ def _fold_space(text: NavigableString) -> None:
                 candidates.append((edge, last))
     candidates.sort(key=lambda c: _space_cost(c[0]))
     if not candidates:
-        text.replace_with("\xa0")
-        return
+        return "\xa0"
     edge, last = candidates[0]
     edge.replace_with(str(edge) + " " if last else " " + str(edge))
-    text.extract()
+    return ""
 
 
 def _remove(nodes: list[NavigableString]) -> None:

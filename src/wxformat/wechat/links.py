@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from wxformat.tree import children, first, has_class, tags
+from wxformat.tree import children, first, has_class, last_first, tags
 from wxformat.wechat.context import Context
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
@@ -41,37 +41,50 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
         mark = a.parent if isinstance(a.parent, Tag) and a.parent.name == "sup" else a
         mark["class"] = "wx-ref wx-footnote-ref"
         footnote_refs.append(mark)
+    # the tree is changed in two passes: first in place (numbers in reading order), then
+    # moves, last first, with each link's position counted once (see `last_first`)
+    moves: dict[int, Tag | None] = {}  # link -> the mark to put after it, or None: unwrap
+    moved: list[Tag] = []
     for a in tags(soup, "a"):
         href = str(a.get("href") or "").strip()
         classes: list[str] = list(a.get("class") or [])
         if "footnote-backref" in classes:
-            a.decompose()
+            moves[id(a)] = a  # removed
+            moved.append(a)
             continue
         if first(a, "img") is not None or not href or href.startswith("#"):
-            a.unwrap()
+            moves[id(a)] = None
+            moved.append(a)
             continue
         if is_wechat_url(href):
             a.attrs = {"href": href, "class": "wx-link wx-link-wechat"}
             continue
         text = a.get_text().strip()
         if _bare(text, href) or href.lower().startswith("mailto:") or not text:
-            span = soup.new_tag("span")
-            span["class"] = "wx-url"
-            span.string = text or href
-            a.replace_with(span)
+            a.name = "span"
+            a.attrs = {"class": "wx-url"}
+            a.string = text or href
             continue
         if href not in numbers:
             numbers[href] = len(numbers) + 1
             entries.append((numbers[href], text, href))
-        span = soup.new_tag("span")
-        span["class"] = "wx-link"
-        for child in list(a.contents):
-            span.append(child.extract())
+        a.name = "span"
+        a.attrs = {"class": "wx-link"}
         ref = soup.new_tag("sup")
         ref["class"] = "wx-ref"
         ref.string = f"[{numbers[href]}]"
-        a.replace_with(span)
-        span.insert_after(ref)
+        moves[id(a)] = ref
+        moved.append(a)
+    for node, parent, i in last_first(moved):
+        after = moves[id(node)]
+        if after is node:  # a footnote's back link
+            node.extract(_self_index=i)
+            node.decompose()
+        elif after is None:  # unwrap
+            node.extract(_self_index=i)
+            parent.insert(i, *list(node.contents))
+        else:
+            parent.insert(i + 1, after)
     if entries:
         _append_references(soup, root, entries, ctx.references_title)
     _renumber_footnotes(soup, footnote_refs, len(entries))
