@@ -86,6 +86,25 @@ def test_every_theme_passes_our_own_contrast_check() -> None:
         assert not [w for w in result.warnings if w.rule == "W23"], (code_theme, result.warnings)
 
 
+def _measured_as_audited(page: Any, audit: ModuleType, fragment: str, dark: bool) -> Any:
+    """The audit's own measurement of fragment in its WeChat stand-in, after WeChat's real
+    dark-mode algorithm when dark."""
+    page.set_content(
+        audit.PAGE.format(
+            bg="#191919" if dark else "#ffffff",
+            fg="#a3a3a3" if dark else "rgba(0,0,0,0.9)",
+            frag=fragment,
+        )
+    )
+    if dark:
+        page.add_script_tag(content=audit.DARKMODE_JS)
+        page.evaluate(
+            "() => Darkmode.run(document.getElementById('js_content')"
+            ".querySelectorAll('*'), {mode: 'dark', cssSelectorsPrefix: '#js_content'})"
+        )
+    return page.evaluate(audit.MEASURE)
+
+
 def _audit_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("dark_audit", AUDIT)
     assert spec is not None and spec.loader is not None
@@ -200,20 +219,7 @@ def test_the_audit_finds_no_text_or_marker_below_3_to_1_in_any_theme(tmp_path: P
         for theme in THEMES:
             fragment = gallery_html(theme)
             for dark in (False, True):
-                page.set_content(
-                    audit.PAGE.format(
-                        bg="#191919" if dark else "#ffffff",
-                        fg="#a3a3a3" if dark else "rgba(0,0,0,0.9)",
-                        frag=fragment,
-                    )
-                )
-                if dark:
-                    page.add_script_tag(content=audit.DARKMODE_JS)
-                    page.evaluate(
-                        "() => Darkmode.run(document.getElementById('js_content')"
-                        ".querySelectorAll('*'), {mode: 'dark', cssSelectorsPrefix: '#js_content'})"
-                    )
-                result = page.evaluate(audit.MEASURE)
+                result = _measured_as_audited(page, audit, fragment, dark)
                 low = [t for t in result["text"] if t["cr"] < 3.0]
                 assert not low, (theme, dark, low[:5])
                 svg_marks = [m for m in result["marks"] if m["kind"] == "svg" and m["cr"] < 3.0]
@@ -320,20 +326,7 @@ def test_checks_colours_are_the_ones_the_audit_measures() -> None:
             assert root is not None
             runs = [r for r in contrast_runs(root) if not r.mark]
             for dark in (False, True):
-                page.set_content(
-                    audit.PAGE.format(
-                        bg="#191919" if dark else "#ffffff",
-                        fg="#a3a3a3" if dark else "rgba(0,0,0,0.9)",
-                        frag=fragment,
-                    )
-                )
-                if dark:
-                    page.add_script_tag(content=audit.DARKMODE_JS)
-                    page.evaluate(
-                        "() => Darkmode.run(document.getElementById('js_content')"
-                        ".querySelectorAll('*'), {mode: 'dark', cssSelectorsPrefix: '#js_content'})"
-                    )
-                measured = page.evaluate(audit.MEASURE)["text"]
+                measured = _measured_as_audited(page, audit, fragment, dark)["text"]
                 mine = iter(runs)
                 compared = 0
                 for seen in measured:

@@ -144,16 +144,22 @@ def test_formulas_survive_the_paste_filter() -> None:
     assert kept.count("<svg") == html.count("<svg") == 2
 
 
-def test_an_article_without_math_starts_no_v8(tmp_path: Path) -> None:
-    article = tmp_path / "a.md"
-    article.write_text("# 标题\n\n没有公式，只有 $5 和 $10。\n", encoding="utf-8")
-    probe = (
+def _converts_and_says_if_v8_loaded(article: Path, out: Path) -> str:
+    """A script that converts article as `wxformat convert` does, then prints on stderr
+    whether V8 (mini-racer) was loaded."""
+    return (
         "import sys\n"
         "from wxformat.cli import main\n"
-        f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(tmp_path / 'o.html')!r}]\n"
+        f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(out)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('py_mini_racer' in sys.modules, file=sys.stderr)\n"
     )
+
+
+def test_an_article_without_math_starts_no_v8(tmp_path: Path) -> None:
+    article = tmp_path / "a.md"
+    article.write_text("# 标题\n\n没有公式，只有 $5 和 $10。\n", encoding="utf-8")
+    probe = _converts_and_says_if_v8_loaded(article, tmp_path / "o.html")
     env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
@@ -165,13 +171,7 @@ def test_an_article_without_math_starts_no_v8(tmp_path: Path) -> None:
 def test_a_cached_formula_starts_no_v8(tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     article.write_text("公式 $E=mc^2$。\n", encoding="utf-8")
-    probe = (
-        "import sys\n"
-        "from wxformat.cli import main\n"
-        f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(tmp_path / 'o.html')!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print('py_mini_racer' in sys.modules, file=sys.stderr)\n"
-    )
+    probe = _converts_and_says_if_v8_loaded(article, tmp_path / "o.html")
     env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
     runs = [
         subprocess.run(
