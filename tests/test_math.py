@@ -182,6 +182,39 @@ def test_a_cached_formula_starts_no_v8(tmp_path: Path) -> None:
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"]
 
 
+def test_one_conversion_keeps_all_its_drawings_and_the_next_draws_none(tmp_path: Path) -> None:
+    """Every formula drawn is in the disk cache after one conversion, written at once (one
+    commit: each formula committed on its own took most of a second for a thousand), and
+    the next conversion draws nothing and gives the same article."""
+    import sqlite3
+
+    article = tmp_path / "a.md"
+    formulas = [f"$x_{{{i}}}^2$" for i in range(120)]
+    formulas += ["$x_{3}^2$", "$面积 = a^2$", "$$E = mc^2 \\tag{1.1}$$", "$\\frac{1}{2}$"]
+    article.write_text("公式：" + " ".join(formulas) + "\n", encoding="utf-8")
+    env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
+    outputs, v8 = [], []
+    for n in range(2):
+        out = tmp_path / f"o{n}.html"
+        probe = _converts_and_says_if_v8_loaded(article, out)
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+        )
+        v8.append(done.stderr.strip().splitlines()[-1])
+        outputs.append(out.read_text(encoding="utf-8"))
+        if n == 0:
+            with sqlite3.connect(tmp_path / "cache" / "cache.sqlite3") as db:
+                written = db.execute(
+                    "SELECT written FROM items WHERE value LIKE '%|<path%'"
+                ).fetchall()
+            # 120 distinct x_i^2 (x_3^2 twice), 面积 split off a^2, E=mc^2 without its tag, 1/2
+            assert len(written) == 123
+            assert len(set(written)) == 1
+    assert v8 == ["True", "False"]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("<svg") == 124
+
+
 def _corpus() -> list[Path]:
     if not CORPUS.is_dir():
         pytest.skip(f"needs the shared corpus at {CORPUS} (../shared from the checkout)")

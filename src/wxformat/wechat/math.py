@@ -63,43 +63,55 @@ def _cache_key(tex: str, display: bool) -> str:
     return cache.key(_renderer(), "display" if display else "inline", tex)
 
 
-def _store(tex: str, display: bool, drawn: Drawing | Exception, store: Cache) -> str:
+def _value(drawn: Drawing | Exception) -> str:
+    """What the cache holds for a drawing, or for the error that stands for it."""
     if not isinstance(drawn, Exception) and len(drawn.body) > MAX_DRAWING:
         # a tenth of what WeChat takes for a whole article (W22): the longest real formula
         # seen draws in 140 KB
         size = len(drawn.body) // 1024
         drawn = MathError(f"its drawing would take {size:,} KB, more than {MAX_DRAWING // 1024} KB")
     if isinstance(drawn, Exception):
-        value = f"error:{drawn}"
-    else:
-        head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
-        value = f"{head}|{drawn.body}"
+        return f"error:{drawn}"
+    head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
+    return f"{head}|{drawn.body}"
+
+
+def _worth_keeping(drawn: Drawing | Exception) -> bool:
     from wxformat.wechat.mathjax import MathStopped
 
-    if not isinstance(drawn, MathStopped):  # stopped on a busy machine: try again next time
+    return not isinstance(drawn, MathStopped)  # stopped on a busy machine: try again next time
+
+
+def _store(tex: str, display: bool, drawn: Drawing | Exception, store: Cache) -> str:
+    value = _value(drawn)
+    if _worth_keeping(drawn):
         store.put(_cache_key(tex, display), value)
     return value
 
 
 def prefetch(formulas: list[tuple[str, bool]], store: Cache) -> None:
-    """Draw every formula the cache lacks in one call into V8 (see mathjax.draw_many)."""
+    """Draw every formula the cache lacks in one call into V8 (see mathjax.draw_many), and
+    keep the drawings in one write to the cache."""
     from wxformat.wechat import mathjax
 
-    missing = list(
-        dict.fromkeys(
-            (tex, display)
-            for tex, display in formulas
-            if len(tex) <= MAX_TEX and store.get(_cache_key(tex, display)) is None
-        )
-    )
+    keys = {
+        formula: _cache_key(*formula)
+        for formula in dict.fromkeys(formulas)
+        if len(formula[0]) <= MAX_TEX
+    }
+    held = store.get_many(keys.values())
+    missing = [formula for formula, key in keys.items() if key not in held]
     if not missing:
         return
     try:
         results = mathjax.draw_many(missing)
     except mathjax.MathUnavailable:
         return  # each formula will say so when it is drawn
-    for (tex, display), drawn in zip(missing, results, strict=True):
-        _store(tex, display, drawn, store)
+    store.put_many(
+        (keys[formula], _value(drawn))
+        for formula, drawn in zip(missing, results, strict=True)
+        if _worth_keeping(drawn)
+    )
 
 
 def drawing(tex: str, display: bool, store: Cache) -> Drawing:
