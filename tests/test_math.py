@@ -215,6 +215,42 @@ def test_one_conversion_keeps_all_its_drawings_and_the_next_draws_none(tmp_path:
     assert outputs[0].count("<svg") == 124
 
 
+def _fresh_convert(text: str) -> str:
+    """The article's HTML from a conversion with a cache of its own (nothing drawn before)."""
+    from wxformat.article import parse_article
+    from wxformat.cache import MemoryCache
+    from wxformat.options import resolve
+    from wxformat.pipeline import convert
+
+    article = parse_article(text, Path.cwd() / "article.md")
+    return convert(article, resolve(article), cache=MemoryCache()).fragment
+
+
+def test_formulas_drawn_together_come_out_as_each_alone() -> None:
+    """The math stage draws an article's formulas in batches beside the rest of its work and
+    parses their drawings together, copying a drawing that comes again: each formula must
+    still come out exactly as in an article of its own."""
+    special = [
+        "$x$",
+        "${x}$",  # the same drawing as $x$
+        '$\\color{red" onmouseover="alert(1)}{x}$',
+        "$\\sqrt{\\text{中文}}$",  # Chinese in a group: <text> in the drawing
+        "$\\text{a < b} \\& c > d$",
+        "$\\text{ }$",
+        "$\\begin{array}{|c|}\\hline a\\\\ \\hline\\end{array}$",
+        "$面积 = a^2$",
+        "$\\frac{1}{$",  # cannot be drawn
+        "$$E = mc^2 \\tag{1.1}$$",
+        "$$y \\tag{$\\alpha$}$$",  # a label that is drawn
+    ]
+    formulas = special + [f"$x_{{{i}}}$" for i in range(150)] + special  # past one batch
+    together = _fresh_convert("\n\n".join(formulas))
+    alone = "".join(_fresh_convert(formula) for formula in formulas)
+    pieces = re.compile(r"<svg\b.*?</svg>|<code class=\"wx-math-error\".*?</code>", re.S)
+    assert pieces.findall(together) == pieces.findall(alone)
+    assert together.count("<svg") == 2 * 11 + 150  # 1/2 none, the tagged y two
+
+
 def _corpus() -> list[Path]:
     if not CORPUS.is_dir():
         pytest.skip(f"needs the shared corpus at {CORPUS} (../shared from the checkout)")
