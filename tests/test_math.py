@@ -298,6 +298,31 @@ def test_every_math_sample_passes_the_paste_filter_unchanged(sample: Path) -> No
     ]
 
 
+def test_without_mathjax_every_formula_stays_tex_and_says_why(tmp_path: Path) -> None:
+    """MathJax's files missing (a broken install): V8 cannot start in the drawing thread,
+    and each formula is shown as its TeX with the reason, in a conversion that succeeds."""
+    article = tmp_path / "a.md"
+    article.write_text("$a^2$ 和 $a^2$\n\n$$b^2$$\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from wxformat.wechat import mathjax\n"
+        "mathjax._MATHJAX_FILES = ('startup.js', 'no-such-file.js')\n"
+        "from wxformat.cli import main\n"
+        f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(tmp_path / 'o.html')!r}]\n"
+        "main()\n"
+    )
+    env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "formula could not be drawn (MathJax's files are missing" in done.stderr
+    html = (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert "<svg" not in html
+    assert html.count("$a^2$") == 2 and html.count("$$b^2$$") == 1
+
+
 def test_help_never_loads_mathjax_or_v8() -> None:
     probe = (
         "import sys\n"
