@@ -12,10 +12,10 @@ import pytest
 from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
 from tests.wechat_checks import low_contrast_text, wechat_problems
 from wxformat.article import read_article
+from wxformat.faces.runner import Options, convert_article
+from wxformat.faces.themes_cli import SAMPLE
 from wxformat.inline import rules_for
-from wxformat.runner import Options, convert_article
 from wxformat.themes import builtin_names, load_theme
-from wxformat.themes_cli import SAMPLE
 
 THEMES = builtin_names()
 SAMPLES = [*sorted(ARTICLES.glob("*.md")), SAMPLE]
