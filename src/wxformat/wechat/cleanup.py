@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bs4.element import NavigableString, Tag
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, last_first, tags, texts
+from wxformat.tree import ancestor, comments, last_first, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -184,9 +184,20 @@ def _space_cost(text: NavigableString) -> int:
 
 
 def _edge_text(tag: Tag, last: bool) -> NavigableString | None:
-    """The element's first (or last) piece of text, outside drawings."""
-    found = [t for t in texts(tag) if t.strip() and not ancestor(t, "svg")]
-    return (found[-1] if last else found[0]) if found else None
+    """The element's first (or last) piece of text, outside drawings: found by walking in
+    from that end, so a neighbour is not read whole for each space beside it."""
+    if tag.name == "svg" or ancestor(tag, "svg") is not None:
+        return None
+    stack: list[PageElement] = [tag]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node.name != "svg":
+                # the stack is popped from its end: the child to visit first goes on last
+                stack.extend(node.contents if last else reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
+            return node
+    return None
 
 
 def _fold_space(text: NavigableString) -> str:
@@ -201,11 +212,12 @@ def _fold_space(text: NavigableString) -> str:
             edge = _edge_text(neighbour, last)
             if edge is not None:
                 candidates.append((edge, last))
-    candidates.sort(key=lambda c: _space_cost(c[0]))
     if not candidates:
         return "\xa0"
-    edge, last = candidates[0]
-    edge.replace_with(str(edge) + " " if last else " " + str(edge))
+    edge, last = candidates[0]  # the text before, unless the one after shows a space less
+    if len(candidates) > 1 and (cost := _space_cost(edge)) and _space_cost(candidates[1][0]) < cost:
+        edge, last = candidates[1]
+    swap_text(edge, str(edge) + " " if last else " " + str(edge))
     return ""
 
 
