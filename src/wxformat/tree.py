@@ -114,7 +114,7 @@ def swap_text(old: NavigableString, text: str) -> NavigableString:
     parent = old.parent
     if parent is None:
         raise ValueError("the string is not in a tree")
-    new = type(old)(text)
+    new = NavigableString(text)  # as bs4 makes of a str it inserts
     siblings = parent.contents
     at = next(
         i
@@ -140,6 +140,35 @@ def swap_text(old: NavigableString, text: str) -> NavigableString:
     old.parent = old.previous_element = old.next_element = None
     old.previous_sibling = old.next_sibling = None
     return new
+
+
+def remove_leaves(nodes: Sequence[PageElement]) -> None:
+    """Take these strings (or empty elements) out of the tree, each parent's children
+    rewritten once: one by one, each removal shifts every later child of a paragraph of
+    thousands of them."""
+    doomed: dict[int, Tag] = {}
+    for node in nodes:
+        parent = node.parent
+        if parent is None or id(node) in doomed:
+            continue
+        if isinstance(node, Tag) and node.contents:
+            raise ValueError("only leaves can be removed this way")
+        doomed[id(node)] = parent
+        before, after = node.previous_element, node.next_element
+        if before is not None:
+            before.next_element = after
+        if after is not None:
+            after.previous_element = before
+        left, right = node.previous_sibling, node.next_sibling
+        if left is not None:
+            left.next_sibling = right
+        if right is not None:
+            right.previous_sibling = left
+        node.parent = node.previous_element = node.next_element = None
+        node.previous_sibling = node.next_sibling = None
+    parents = {id(parent): parent for parent in doomed.values()}
+    for parent in parents.values():
+        parent.contents[:] = [child for child in parent.contents if id(child) not in doomed]
 
 
 def last_first(nodes: Sequence[Node]) -> list[tuple[Node, Tag, int]]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, last_first, swap_text, tags, texts
+from wxformat.tree import ancestor, comments, remove_leaves, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -159,14 +159,14 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 spaces.append(text)
             continue
         _compact_text(text)
-    _remove(doomed)
+    remove_leaves(doomed)
     # each space folds into its neighbours, then goes (or becomes a no-break space) with its
     # position counted once: a paragraph of thousands of `*a* ` was quadratic
-    folded = {id(text): _fold_space(text) for text in spaces}
-    for text, parent, i in last_first(spaces):
-        text.extract(_self_index=i)
-        if folded[id(text)]:
-            parent.insert(i, folded[id(text)])
+    folded = [(text, _fold_space(text)) for text in spaces]
+    for text, stand_in in folded:
+        if stand_in:
+            swap_text(text, stand_in)
+    remove_leaves([text for text, stand_in in folded if not stand_in])
 
 
 def _space_cost(text: NavigableString) -> int:
@@ -219,16 +219,3 @@ def _fold_space(text: NavigableString) -> str:
         edge, last = candidates[1]
     swap_text(edge, str(edge) + " " if last else " " + str(edge))
     return ""
-
-
-def _remove(nodes: list[NavigableString]) -> None:
-    """Extract nodes, telling bs4 where each sits: left to find it, bs4 scans its parent's
-    children, which made an article with thousands of blocks quadratic."""
-    by_parent: dict[int, tuple[Tag, set[int]]] = {}
-    for node in nodes:
-        if node.parent is not None:
-            by_parent.setdefault(id(node.parent), (node.parent, set()))[1].add(id(node))
-    for parent, ids in by_parent.values():
-        positions = [i for i, child in enumerate(parent.contents) if id(child) in ids]
-        for i in reversed(positions):
-            parent.contents[i].extract(_self_index=i)
