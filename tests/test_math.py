@@ -307,7 +307,7 @@ def test_without_mathjax_every_formula_stays_tex_and_says_why(tmp_path: Path) ->
         "import sys\n"
         "from wxformat.wechat import mathjax\n"
         "mathjax._MATHJAX_FILES = ('startup.js', 'no-such-file.js')\n"
-        "from wxformat.cli import main\n"
+        "from wxformat.faces.cli import main\n"
         f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(tmp_path / 'o.html')!r}]\n"
         "main()\n"
     )
