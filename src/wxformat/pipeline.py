@@ -32,6 +32,7 @@ from wxformat.wechat.cleanup import clean_tree
 from wxformat.wechat.context import Diagrams, Files, NoDiagrams, NoFiles
 from wxformat.wechat.darkmode import darken
 from wxformat.wechat.leftovers import check_raw_syntax, check_text_kept
+from wxformat.wechat.math import start_drawing_early
 
 ROOT_CLASS = "wx-article"
 
@@ -98,6 +99,7 @@ def convert(
         math_images=math_images,
     )
     body = render_markdown(article.body, article.body_line)
+    start_drawing_early(body, store)  # V8 starts while the article is parsed
     footer = footer_html(options.footer.markdown) if options.footer else ""
     top = footer if options.footer and options.footer.top else ""
     end = footer if options.footer and options.footer.end else ""

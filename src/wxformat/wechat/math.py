@@ -551,6 +551,28 @@ MAX_FORMULAS = 1000  # beyond this the editor freezes long before the article is
 MANY_FORMULAS = 300
 
 
+_PLACEHOLDER = re.compile(
+    rf'<(?:span|section) class="({re.escape(MATH_CLASS)}|{re.escape(DISPLAY_CLASS)})" '
+    r'data-tex="([^"]*)"'
+)
+
+
+def start_drawing_early(rendered: str, store: Cache) -> None:
+    """Start V8 in the background when the rendered article has formulas the cache lacks,
+    so it starts while the article is parsed and its code highlighted, not after. An
+    article without formulas, or with all of them drawn before, never starts it."""
+    wanted: list[tuple[str, bool]] = []
+    for count, m in enumerate(_PLACEHOLDER.finditer(rendered)):
+        if count == MAX_FORMULAS:
+            break
+        wanted += _plan(html.unescape(m.group(2)), m.group(1) == DISPLAY_CLASS)
+    keys = {_cache_key(tex, display) for tex, display in wanted if len(tex) <= MAX_TEX}
+    if keys and len(store.get_many(keys)) < len(keys):
+        from wxformat.wechat import mathjax
+
+        mathjax.start_in_background()
+
+
 def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
     nodes = [
         (node, node.name == "section")

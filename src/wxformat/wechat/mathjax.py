@@ -10,6 +10,7 @@ process, behind a lock; nothing here is imported by `--help` or by an article wi
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import threading
@@ -142,6 +143,19 @@ def _engine_call(work: Any) -> str:
         # a stopped evaluation leaves V8 usable (MathJax keeps no state between formulas);
         # closing it then would only race the stopped call's late answer
         return str(work(_engine))
+
+
+def start_in_background() -> None:
+    """Start this process's V8 in a thread of its own, so that it is ready by the time the
+    math stage asks (it takes a fifth of a second). Any failure is left for the drawing
+    itself to report."""
+    if not started():
+        threading.Thread(target=_start, name="wxformat-v8-start", daemon=True).start()
+
+
+def _start() -> None:
+    with contextlib.suppress(Exception):
+        _engine_call(lambda engine: "")
 
 
 def _parse(result: str) -> Drawing | MathError:
