@@ -60,8 +60,8 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
     marks: list[tuple[Tag, Tag]] = []  # link, the mark to put after it
     for a in anchors:
         href = str(a.get("href") or "").strip()
-        classes: list[str] = list(a.get("class") or [])
-        if "footnote-backref" in classes:
+        classes = a.get("class")  # a string (set by a fixer) is not searched for a class
+        if not isinstance(classes, str) and "footnote-backref" in (classes or ()):
             moves[id(a)] = a  # removed
             moved.append(a)
             continue
@@ -162,8 +162,12 @@ def _insert_after(marks: list[tuple[Tag, Tag]]) -> None:
     with the links bs4's `insert` would make, each parent's children rebuilt once."""
     by_parent: dict[int, tuple[Tag, dict[int, Tag]]] = {}
     for node, mark in marks:
-        if node.parent is not None:
-            by_parent.setdefault(id(node.parent), (node.parent, {}))[1][id(node)] = mark
+        parent = node.parent
+        if parent is None:
+            continue
+        if id(parent) not in by_parent:
+            by_parent[id(parent)] = (parent, {})
+        by_parent[id(parent)][1][id(node)] = mark
     for parent, after in by_parent.values():
         contents: list[PageElement] = []
         for child in parent.contents:
