@@ -104,7 +104,7 @@ CORPUS_MATH = """
 import sys
 from pathlib import Path
 from wxformat.article import read_article
-from wxformat.runner import convert_article
+from wxformat.faces.runner import convert_article
 total = 0.0
 for path in sorted(Path(sys.argv[1]).glob("*.md")):
     timings = {}
@@ -116,7 +116,7 @@ print(total, time.process_time())  # wall seconds of math; CPU seconds of the wh
 
 NO_V8 = """
 import sys
-from wxformat.cli import main
+from wxformat.faces.cli import main
 sys.argv = ["wxformat", "convert", sys.argv[1], "-o", sys.argv[2]]
 try:
     main()
@@ -221,11 +221,11 @@ def cold_process_stages(path: Path, reps: int) -> dict[str, float]:
     theme, which a warm process has done already."""
     code = (
         "import json, sys, time\n"
-        "from wxformat import deferred\n"
+        "from wxformat.faces import deferred\n"
         "deferred.defer()\n"
         "start = time.perf_counter()\n"
         "from wxformat.article import read_article\n"
-        "from wxformat.runner import convert_article\n"
+        "from wxformat.faces.runner import convert_article\n"
         "timings = {'import wxformat': time.perf_counter() - start}\n"
         "start = time.perf_counter()\n"
         "import premailer, cssutils\n"
@@ -247,7 +247,7 @@ def cold_process_stages(path: Path, reps: int) -> dict[str, float]:
 
 def stage_times(path: Path, reps: int) -> dict[str, float]:
     from wxformat.article import read_article
-    from wxformat.runner import convert_article
+    from wxformat.faces.runner import convert_article
 
     totals: dict[str, list[float]] = {}
     for _ in range(reps + 1):
@@ -262,7 +262,7 @@ def stage_times(path: Path, reps: int) -> dict[str, float]:
 
 
 def warm_rerender(path: Path, reps: int) -> float:
-    from wxformat.runner import Options, convert_file
+    from wxformat.faces.runner import Options, convert_file
 
     convert_file(path, Options())
     samples = []

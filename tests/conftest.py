@@ -17,10 +17,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from wxformat.article import Article, parse_article
-from wxformat.cli import main
+from wxformat.faces.cli import main
+from wxformat.faces.runner import DiskFiles
 from wxformat.options import ConvertOptions
 from wxformat.pipeline import Result, convert
-from wxformat.runner import DiskFiles
 from wxformat.themes import load_theme
 
 # the tests never read or write the user's cache: one of their own per session
@@ -121,7 +121,7 @@ class ConvertedCorpus:
 
 def _convert_for_corpus(path: Path) -> tuple[Path, Article, Result]:
     from wxformat.article import read_article
-    from wxformat.runner import Options, convert_article
+    from wxformat.faces.runner import Options, convert_article
 
     article = read_article(path)
     return path, article, convert_article(article, Options())

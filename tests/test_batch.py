@@ -156,8 +156,8 @@ def test_folders_and_files_that_cannot_be_made_are_one_line_errors(
 
 
 def test_workers_draw_formulas_after_this_process_started_v8(tmp_path: Path) -> None:
-    from wxformat.batch import convert_folder
-    from wxformat.runner import Options
+    from wxformat.faces.batch import convert_folder
+    from wxformat.faces.runner import Options
     from wxformat.wechat import mathjax
 
     # V8 runs here now; a forked worker must start its own, not call into this one's

@@ -206,8 +206,8 @@ DOCUMENTED = (
 def test_samples_and_corpus_check_clean_or_with_documented_warnings(
     corpus: ConvertedCorpus,
 ) -> None:
-    from wxformat.check import check_converted, check_file
-    from wxformat.runner import Options
+    from wxformat.faces.check import check_converted, check_file
+    from wxformat.faces.runner import Options
 
     assert check_file(ARTICLES / "welcome.md", Options()).clean
     math = check_file(ARTICLES / "math.md", Options())

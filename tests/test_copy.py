@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ARTICLES, run_process
-from wxformat import clipboard
-from wxformat.clipboard import ClipboardError, Payload, cf_html, linux_command, macos_command
+from wxformat.faces import clipboard
+from wxformat.faces.clipboard import ClipboardError, Payload, cf_html, linux_command, macos_command
 
 WELCOME = ARTICLES / "welcome.md"
 

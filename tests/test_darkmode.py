@@ -19,9 +19,9 @@ from bs4 import BeautifulSoup
 from tests.browser import chromium
 from tests.conftest import SHARED, convert_text, needs_shared
 from wxformat.article import read_article
-from wxformat.preview import PreviewServer
-from wxformat.runner import Options, convert_article
-from wxformat.themes_cli import SAMPLE, all_themes
+from wxformat.faces.preview import PreviewServer
+from wxformat.faces.runner import Options, convert_article
+from wxformat.faces.themes_cli import SAMPLE, all_themes
 from wxformat.wechat.darkmode import (
     contrast,
     css,
@@ -295,8 +295,8 @@ def test_the_previews_dark_toggle_shows_what_wechats_algorithm_shows(tmp_path: P
 def test_the_gallery_shows_each_theme_dark_beside_light(tmp_path: Path) -> None:
     from PIL import Image
 
+    from wxformat.faces.themes_cli import build_gallery
     from wxformat.pipeline import darken_fragment
-    from wxformat.themes_cli import build_gallery
 
     entries = build_gallery(tmp_path)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")

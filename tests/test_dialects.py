@@ -16,9 +16,9 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
 from wxformat.article import read_article
+from wxformat.faces.runner import convert_article
 from wxformat.mdext.math import MathPreprocessor
 from wxformat.render import render_markdown
-from wxformat.runner import convert_article
 from wxformat.wechat.context import Context
 from wxformat.wechat.leftovers import SHOWN, check_text_kept
 

@@ -95,7 +95,7 @@ def test_every_wxformat_command_in_the_readme_exists_and_names_files_that_do() -
     articles/post.md, which a checkout does not have), or be written by an earlier example."""
     import click
 
-    from wxformat.cli import cli
+    from wxformat.faces.cli import cli
 
     commands = readme_commands()
     assert len(commands) > 20

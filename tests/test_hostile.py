@@ -65,6 +65,19 @@ def test_binary_file(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
     assert "binary" in one_line_error(cli("convert", str(write("x.md", bytes(range(256)) * 4))))
 
 
+def test_empty_footnote_numbered_out_of_order(
+    cli: Cli, write: Callable[[str, bytes], Path]
+) -> None:
+    """Python-Markdown's renumbering expected a back-link in every footnote; an empty one
+    (`[^b]:`) referenced before another raised AttributeError (found by hypothesis)."""
+    text = (
+        'x[^b] y[^a]\n\n[^a]: first\n[^b]:\n\n<img src="https://i.example/a.png">\n[^c]\n\n[^c]:\n'
+    )
+    soup = safe_output(cli("convert", str(write("fn.md", text.encode())), "--fragment"))
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert notes[:2] == ["[1]", "[2] first"], notes  # numbered by first reference
+
+
 def test_gbk_file(cli: Cli, write: Callable[[str, bytes], Path]) -> None:
     path = write("gbk.md", "# 标题\n\n正文，GB18030 也一样：𠀀".encode("gb18030"))
     assert "--encoding gbk" in one_line_error(cli("convert", str(path)))

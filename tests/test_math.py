@@ -149,7 +149,7 @@ def _converts_and_says_if_v8_loaded(article: Path, out: Path) -> str:
     whether V8 (mini-racer) was loaded."""
     return (
         "import sys\n"
-        "from wxformat.cli import main\n"
+        "from wxformat.faces.cli import main\n"
         f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(out)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('py_mini_racer' in sys.modules, file=sys.stderr)\n"
@@ -191,7 +191,7 @@ def _corpus() -> list[Path]:
 @pytest.mark.slow
 def test_every_corpus_formula_is_drawn() -> None:
     from wxformat.article import read_article
-    from wxformat.runner import convert_article
+    from wxformat.faces.runner import convert_article
 
     for path in _corpus():
         result = convert_article(read_article(path))
@@ -215,7 +215,7 @@ def test_every_math_sample_passes_the_paste_filter_unchanged(sample: Path) -> No
     """What the editor keeps of each article with math is what we wrote (the corpus part
     needs ../shared; without it only the sample article is checked)."""
     from wxformat.article import read_article
-    from wxformat.runner import convert_article
+    from wxformat.faces.runner import convert_article
 
     html = convert_article(read_article(sample)).fragment
     kept, changes = paste_filter(html)
@@ -232,7 +232,7 @@ def test_every_math_sample_passes_the_paste_filter_unchanged(sample: Path) -> No
 def test_help_never_loads_mathjax_or_v8() -> None:
     probe = (
         "import sys\n"
-        "from wxformat.cli import main\n"
+        "from wxformat.faces.cli import main\n"
         "sys.argv = ['wxformat', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if 'racer' in m or m.endswith('mathjax')),"

@@ -168,7 +168,7 @@ def test_without_the_sdk_the_command_says_how_to_install_it(tmp_path: Path) -> N
             "-c",
             "import sys, importlib.util as u; f = u.find_spec; "
             "u.find_spec = lambda n, *a: None if n == 'mcp' else f(n, *a); "
-            "sys.argv = ['wxformat', 'mcp']; from wxformat.cli import main; main()",
+            "sys.argv = ['wxformat', 'mcp']; from wxformat.faces.cli import main; main()",
         ],
         capture_output=True,
         text=True,

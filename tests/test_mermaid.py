@@ -23,8 +23,8 @@ from PIL import Image, ImageStat
 
 from tests.browser import chromium
 from wxformat.article import parse_article
+from wxformat.faces.runner import convert_article
 from wxformat.pipeline import Result
-from wxformat.runner import convert_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -160,7 +160,7 @@ def test_upload_puts_the_diagram_on_wechat(
     in_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.fake_wechat import APP_ID, APP_SECRET, FakeServer
-    from wxformat.runner import Options, convert_file
+    from wxformat.faces.runner import Options, convert_file
 
     post = tmp_path / "post.md"
     post.write_text(POST, encoding="utf-8")

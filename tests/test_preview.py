@@ -23,8 +23,8 @@ from playwright.sync_api import Page
 
 from tests.browser import chromium
 from tests.conftest import ARTICLES
-from wxformat.preview import PreviewServer, safe_local_file
-from wxformat.runner import Options, convert_file
+from wxformat.faces.preview import PreviewServer, safe_local_file
+from wxformat.faces.runner import Options, convert_file
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser import chromium
-from wxformat.preview import PreviewServer
-from wxformat.runner import Options
+from wxformat.faces.preview import PreviewServer
+from wxformat.faces.runner import Options
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,8 @@ import pytest
 
 from tests.browser import chromium
 from tests.conftest import ARTICLES
-from wxformat.preview import PreviewServer
-from wxformat.runner import Options
+from wxformat.faces.preview import PreviewServer
+from wxformat.faces.runner import Options
 
 EVIL_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg"><script>document.title = "pwned"</script>'

@@ -8,7 +8,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
@@ -18,9 +18,10 @@ from markdown.treeprocessors import InlineProcessor
 
 from tests.conftest import convert_text
 from wxformat.mdext.linear import LinearInlineExtension
-from wxformat.pipeline import serialize
+from wxformat.pipeline import OUTPUT_FORMAT, serialize
 from wxformat.render import _clean as nh3_clean
 from wxformat.render import _markdown, sanitize
+from wxformat.tree import parse_html
 from wxformat.wechat.paste_filter import paste_filter
 
 words = st.text(
@@ -233,3 +234,57 @@ def test_the_inline_pass_reads_what_python_markdown_s_reads(text: str) -> None:
 @given(inline_soup)
 def test_the_inline_pass_reads_any_inline_mix_as_python_markdown_does(text: str) -> None:
     assert _markdown(1).convert(text) == _python_markdown_inline_pass(_markdown(1)).convert(text)
+
+
+html_pieces = st.sampled_from(
+    [
+        "<p>", "</p>", "<br>", "<hr/>", "<span style=\"a:'b'\">", "</span>", '<a title=\'"x"\'>',
+        "<svg viewbox=\"0 0 1 1\"><path d=\"M0\"></path>", "</svg>", "<img src=x alt=''>",
+        "<script>", "</script>", "<!-- note -->", "&amp;", "&nbsp;", "&lt;", "<", ">", "\"",
+        "'", "文字", "text ", "<b class='x y'>", "</b>", "<td>", "<input checked>", " \n ",
+        "<pre>", "</pre>", "<ruby>", "<rt>", "</rt>", "<table><tr>", "<li>", "<!---->", "</div>",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(html_pieces, max_size=24).map("".join))
+def test_our_html_writer_writes_what_bs4s_html5_formatter_writes(html: str) -> None:
+    """serialize() is a fast path: byte for byte what bs4 writes with our formatter."""
+    root = BeautifulSoup(f"<section>{html}</section>", "lxml").find("section")
+    assert root is not None
+    assert serialize(root) == root.decode(formatter=OUTPUT_FORMAT)
+
+
+def _shape(soup: BeautifulSoup) -> list[tuple[object, ...]]:
+    """Every node with its type, name, attributes and links to its neighbours, by index."""
+    nodes = list(soup.descendants)
+    index = {id(node): i for i, node in enumerate(nodes)}
+
+    def at(node: object) -> object:
+        return -1 if node is soup else index.get(id(node)) if node is not None else None
+
+    return [
+        (
+            type(node).__name__,
+            str(node) if not isinstance(node, Tag) else node.name,
+            sorted(node.attrs.items()) if isinstance(node, Tag) else None,
+            at(node.parent),
+            at(node.previous_element),
+            at(node.next_element),
+            at(node.previous_sibling),
+            at(node.next_sibling),
+        )
+        for node in nodes
+    ]
+
+
+@given(st.lists(html_pieces, max_size=24).map("".join))
+def test_our_parser_builds_the_tree_bs4_builds_with_lxml(html: str) -> None:
+    """parse_html() is a fast path: the tree `BeautifulSoup(html, "lxml")` builds, node for
+    node, white space folded and string types (ruby text, comments) as bs4 makes them."""
+    ours, theirs = (
+        parse_html(f"<section>{html}</section>"),
+        BeautifulSoup(f"<section>{html}</section>", "lxml"),
+    )
+    assert _shape(ours) == _shape(theirs)
+    assert str(ours) == str(theirs)

@@ -17,8 +17,8 @@ from PIL import Image
 
 from tests.conftest import ARTICLES, CliRun
 from tests.fake_wechat import APP_ID, APP_SECRET, FakeServer
-from wxformat.publish.api import EXPLANATIONS, PublishError
-from wxformat.publish.images import _refuse_private
+from wxformat.faces.publish.api import EXPLANATIONS, PublishError
+from wxformat.faces.publish.images import _refuse_private
 
 Cli = Callable[..., CliRun]
 PRIVATE_IMAGES_ALLOWED = "[publish]\nallow_private_images = true\n"
@@ -508,8 +508,8 @@ def test_preview_upload_renders_wechat_image_sources(
     import threading
     import urllib.request
 
-    from wxformat.preview import PreviewServer
-    from wxformat.runner import Options
+    from wxformat.faces.preview import PreviewServer
+    from wxformat.faces.runner import Options
 
     preview = PreviewServer(article, Options(upload=True), port=0)
     preview.start()

@@ -14,7 +14,7 @@ import pytest
 from tests.browser import chromium
 from tests.conftest import ARTICLES
 from wxformat.article import parse_article, read_article
-from wxformat.runner import Options, convert_article
+from wxformat.faces.runner import Options, convert_article
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 

@@ -24,7 +24,7 @@ PROBE = (
     + """
 import json, sys
 sys.argv = ["wxformat", *sys.argv[1:]]
-from wxformat.cli import cli, deferred
+from wxformat.faces.cli import cli, deferred
 try:
     cli.main(standalone_mode=False)
 finally:
@@ -75,7 +75,7 @@ def test_help_does_not_import_the_inliner(tmp_path: Path) -> None:
 def test_deferred_modules_work_when_used(tmp_path: Path) -> None:
     script = """
 import sys
-from wxformat import deferred
+from wxformat.faces import deferred
 deferred.defer()
 from bs4 import BeautifulSoup, UnicodeDammit
 soup = BeautifulSoup('<p class="a">x</p><p>y</p>', "lxml")
@@ -131,7 +131,7 @@ def test_a_warm_re_render_parses_no_css_again() -> None:
 import cssutils
 from pathlib import Path
 from wxformat.article import read_article
-from wxformat.runner import convert_article
+from wxformat.faces.runner import convert_article
 article = read_article(Path(ARTICLE))
 first = convert_article(article).fragment
 calls = []

@@ -12,10 +12,10 @@ import pytest
 from tests.conftest import ARTICLES, CliRun, convert_text, soup_of
 from tests.wechat_checks import low_contrast_text, wechat_problems
 from wxformat.article import read_article
+from wxformat.faces.runner import Options, convert_article
+from wxformat.faces.themes_cli import SAMPLE
 from wxformat.inline import rules_for
-from wxformat.runner import Options, convert_article
 from wxformat.themes import builtin_names, load_theme
-from wxformat.themes_cli import SAMPLE
 
 THEMES = builtin_names()
 SAMPLES = [*sorted(ARTICLES.glob("*.md")), SAMPLE]
@@ -91,6 +91,20 @@ def test_theme_cascade_is_the_browsers(tmp_path: Path) -> None:
     theme2 = _theme(tmp_path / "t2", "blockquote p:first-child { color: #cc0000 }\n")
     first, second = soup_of("> one\n>\n> two\n", theme=str(theme2)).find_all("p")
     assert "color:#cc0000" in first["style"] and "#cc0000" not in second["style"]
+
+
+def test_alike_elements_get_the_rules_of_where_they_stand(tmp_path: Path) -> None:
+    """Elements alike in name and attributes get each their own context's rules, and rules
+    that look at siblings still tell siblings apart (premailer is then given them all)."""
+    theme = _theme(tmp_path / "t", "blockquote em { color: #cc0000 }\n")
+    ems = soup_of("*a* *b*\n\n> *c* *d*\n", theme=str(theme)).find_all("em")
+    assert ["#cc0000" in str(em.get("style")) for em in ems] == [False, False, True, True]
+    siblings = _theme(tmp_path / "t2", "p + p { text-indent: 2em }\nli ~ li { color: #0000cc }\n")
+    soup = soup_of("one\n\ntwo\n\nthree\n\n- x\n- y\n- z\n", theme=str(siblings))
+    indented = ["text-indent:2em" in str(p.get("style")) for p in soup.find_all("p")][:3]
+    assert indented == [False, True, True]
+    blue = ["#0000cc" in str(li.get("style")) for li in soup.find_all("li")]
+    assert blue == [False, True, True]
 
 
 def test_rules_wechat_cannot_keep_are_dropped_and_nothing_is_fetched(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from tests.conftest import convert_text
 from wxformat.article import parse_article
-from wxformat.title import without_title_heading
+from wxformat.faces.title import without_title_heading
 
 
 @pytest.mark.parametrize(

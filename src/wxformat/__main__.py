@@ -1,5 +1,5 @@
 """`python -m wxformat` runs the command-line interface."""
 
-from wxformat.cli import entry
+from wxformat.faces.cli import entry
 
 entry()

@@ -146,14 +146,20 @@ def _attributes(tag: Tag) -> dict[str, str]:
     return out
 
 
-def skeleton(root: Tag) -> tuple[etree._Element, list[tuple[etree._Element, Tag]]]:
+def skeleton(
+    root: Tag, shared: bool = False
+) -> tuple[etree._Element, list[tuple[etree._Element, Tag]]]:
     """An lxml element for root and each element under it (drawings without their
-    insides), with their attributes, and the pairs of skeleton and bs4 element."""
+    insides), with their attributes, and the pairs of skeleton and bs4 element.
+
+    shared: elements alike (one name, the same attributes, under the same stand-in parent)
+    share one stand-in. Only for rules that never look at siblings (see `_looks_at_siblings`):
+    then which rules match an element depends on it and its ancestors alone, and a paragraph
+    of thousands of alike links costs premailer two elements instead of thousands."""
     from lxml import etree
 
-    def make(tag: Tag, parent: etree._Element | None) -> etree._Element:
+    def make(tag: Tag, parent: etree._Element | None, attributes: dict[str, str]) -> etree._Element:
         name = tag.name if _SKELETON_NAME.match(tag.name) else "x-unknown"
-        attributes = _attributes(tag)
         try:
             if parent is None:
                 return etree.Element(name, attributes)
@@ -161,19 +167,36 @@ def skeleton(root: Tag) -> tuple[etree._Element, list[tuple[etree._Element, Tag]
         except ValueError:  # a value lxml refuses (a control character): no attributes
             return etree.Element(name) if parent is None else etree.SubElement(parent, name)
 
-    top = make(root, None)
+    top = make(root, None, _attributes(root))
     pairs = [(top, root)]
     stack = [(root, top)]
     while stack:
         tag, element = stack.pop()
         if tag.name == "svg":
             continue
+        alike: dict[tuple[str, tuple[tuple[str, str], ...]], etree._Element] = {}
         for child in tag.contents:
-            if isinstance(child, Tag):
-                made = make(child, element)
-                pairs.append((made, child))
-                stack.append((child, made))
+            if not isinstance(child, Tag):
+                continue
+            attributes = _attributes(child)
+            key = (child.name, tuple(attributes.items()))
+            made = alike.get(key) if shared else None
+            if made is None:
+                made = make(child, element, attributes)
+                if shared:
+                    alike[key] = made
+            pairs.append((made, child))
+            stack.append((child, made))
     return top, pairs
+
+
+_SIBLING_SENSITIVE = re.compile(r"[+~:]")
+
+
+def _looks_at_siblings(css_text: str) -> bool:
+    """Whether any rule's selector may depend on an element's siblings or contents
+    (`+`, `~`, or any pseudo-class such as `:first-child`, `:nth-child`, `:not`)."""
+    return any(_SIBLING_SENSITIVE.search(line.split("{", 1)[0]) for line in css_text.splitlines())
 
 
 _COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
@@ -220,7 +243,7 @@ def apply_theme(
     root = soup if not isinstance(soup, BeautifulSoup) else _root(soup)
     if root is None:
         return
-    top, pairs = skeleton(root)
+    top, pairs = skeleton(root, shared=not _looks_at_siblings(css_text))
     names: set[str] = set()
     classes: set[str] = set()
     for element, _ in pairs:

@@ -17,6 +17,7 @@ from markdown.extensions import Extension
 
 from wxformat.mdext.alerts import AlertExtension
 from wxformat.mdext.dialects import DialectExtension
+from wxformat.mdext.footnotes import Footnotes
 from wxformat.mdext.gfm import GfmExtension
 from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.mdext.math import MathExtension
@@ -70,7 +71,6 @@ def _markdown(line_offset: int) -> markdown.Markdown:
     # extension objects, not names: a name is looked up among installed entry points,
     # which costs more at start-up than the rest of the Markdown stage
     from markdown.extensions.admonition import AdmonitionExtension
-    from markdown.extensions.footnotes import FootnoteExtension
     from markdown.extensions.sane_lists import SaneListExtension
     from markdown.extensions.tables import TableExtension
     from pymdownx.details import DetailsExtension
@@ -87,9 +87,7 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             AlertExtension(),
             TableExtension(use_align_attribute=True),
             SaneListExtension(),
-            FootnoteExtension(
-                BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]", USE_DEFINITION_ORDER=False
-            ),
+            Footnotes(BACKLINK_TEXT="", SUPERSCRIPT_TEXT="[{}]", USE_DEFINITION_ORDER=False),
             SuperFencesCodeExtension(),
             # highlighting is its own stage (wechat.code): here fences stay plain text
             HighlightExtension(use_pygments=False),

@@ -9,9 +9,11 @@ Results are lists in document order, so callers may change the tree while they l
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 Node = TypeVar("Node", bound=PageElement)
@@ -105,6 +107,70 @@ def become(old: Tag, new: Tag) -> None:
     old.extend(list(new.contents))
 
 
+def swap_text(old: NavigableString, text: str) -> NavigableString:
+    """Put a new string in old's place (strings cannot change): what `replace_with` does,
+    without bs4's general insert, which costs a paragraph of thousands of spaces a third
+    of a second. The parent's children are searched for old from the nearer end."""
+    parent = old.parent
+    if parent is None:
+        raise ValueError("the string is not in a tree")
+    new = NavigableString(text)  # as bs4 makes of a str it inserts
+    siblings = parent.contents
+    at = next(
+        i
+        for i in (
+            range(len(siblings))
+            if old.previous_sibling is None
+            else range(len(siblings) - 1, -1, -1)
+        )
+        if siblings[i] is old
+    )
+    siblings[at] = new
+    new.parent = parent
+    new.previous_element, new.next_element = old.previous_element, old.next_element
+    new.previous_sibling, new.next_sibling = old.previous_sibling, old.next_sibling
+    if new.previous_element is not None:
+        new.previous_element.next_element = new
+    if new.next_element is not None:
+        new.next_element.previous_element = new
+    if new.previous_sibling is not None:
+        new.previous_sibling.next_sibling = new
+    if new.next_sibling is not None:
+        new.next_sibling.previous_sibling = new
+    old.parent = old.previous_element = old.next_element = None
+    old.previous_sibling = old.next_sibling = None
+    return new
+
+
+def remove_leaves(nodes: Sequence[PageElement]) -> None:
+    """Take these strings (or empty elements) out of the tree, each parent's children
+    rewritten once: one by one, each removal shifts every later child of a paragraph of
+    thousands of them."""
+    doomed: dict[int, Tag] = {}
+    for node in nodes:
+        parent = node.parent
+        if parent is None or id(node) in doomed:
+            continue
+        if isinstance(node, Tag) and node.contents:
+            raise ValueError("only leaves can be removed this way")
+        doomed[id(node)] = parent
+        before, after = node.previous_element, node.next_element
+        if before is not None:
+            before.next_element = after
+        if after is not None:
+            after.previous_element = before
+        left, right = node.previous_sibling, node.next_sibling
+        if left is not None:
+            left.next_sibling = right
+        if right is not None:
+            right.previous_sibling = left
+        node.parent = node.previous_element = node.next_element = None
+        node.previous_sibling = node.next_sibling = None
+    parents = {id(parent): parent for parent in doomed.values()}
+    for parent in parents.values():
+        parent.contents[:] = [child for child in parent.contents if id(child) not in doomed]
+
+
 def last_first(nodes: Sequence[Node]) -> list[tuple[Node, Tag, int]]:
     """The nodes (given in document order) that are still in a tree, last first, each with
     its parent and its position there. Each parent's children are counted once: bs4's
@@ -124,3 +190,145 @@ def last_first(nodes: Sequence[Node]) -> list[tuple[Node, Tag, int]]:
         found.append((node, parent, index[id(node)]))
     found.reverse()
     return found
+
+
+def parse_html(markup: str) -> BeautifulSoup:
+    """`BeautifulSoup(markup, "lxml")`, node for node: the same parser (libxml2's HTML
+    parser, through lxml) with the same events, each turned into the element bs4 would make,
+    without bs4's general machinery per event, which took a third of a second for a
+    paragraph of 25,000 elements (the parser itself: 20 ms). Markup with a doctype or a
+    processing instruction is left to bs4."""
+    from lxml import etree
+
+    soup = BeautifulSoup("", "lxml")
+    target = _Target(soup)
+    try:
+        etree.fromstring(markup, etree.HTMLParser(target=target, recover=True, huge_tree=False))
+    except _LeaveItToBs4:
+        return BeautifulSoup(markup, "lxml")
+    except etree.ParserError:  # nothing to parse (an empty string): as bs4 leaves it
+        pass
+    target.finish()
+    return soup
+
+
+class _LeaveItToBs4(Exception):
+    pass
+
+
+_ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
+
+
+class _Target:
+    """An lxml parser target that builds the tree as bs4's lxml tree builder and
+    BeautifulSoup's handle_starttag / endData / object_was_parsed / popTag do."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        builder = soup.builder
+        self.soup = soup
+        self.builder = builder
+        self.dict_class = builder.attribute_dict_class
+        # the prefixes bs4's lxml builder has in force in an HTML document (xml: only)
+        self.namespaces = dict(getattr(builder, "active_namespace_prefixes", [{}])[-1])
+        self.preserving = builder.preserve_whitespace_tags
+        self.containers: dict[str, type[NavigableString]] = builder.string_containers
+        self.open: list[Tag] = [soup]
+        self.open_count: Counter[str] = Counter()
+        self.preserve_stack: list[Tag] = []
+        self.container_stack: list[Tag] = []
+        self.last: PageElement | None = None
+        self.pending: list[str] = []
+
+    def _add(self, node: PageElement) -> None:
+        parent = self.open[-1]
+        node.parent = parent
+        node.previous_element = self.last
+        if self.last is not None:
+            self.last.next_element = node
+        node.next_element = None
+        node.next_sibling = None
+        siblings = parent.contents
+        node.previous_sibling = siblings[-1] if siblings else None
+        if siblings:
+            siblings[-1].next_sibling = node
+        siblings.append(node)
+        self.last = node
+
+    def _flush(self, kind: type[NavigableString] | None = None) -> None:
+        if not self.pending:
+            return
+        text = "".join(self.pending)
+        self.pending = []
+        if not self.preserve_stack and not text.strip(_ASCII_SPACES):
+            text = "\n" if "\n" in text else " "
+        container = kind or NavigableString
+        if container is NavigableString and self.container_stack:
+            container = self.containers.get(self.container_stack[-1].name, container)
+        self._add(container(text))
+
+    def start(self, name: str, attrib: Any, nsmap: Any = None) -> None:
+        if self.pending:
+            self._flush()
+        attrs = self.dict_class()
+        for key, value in attrib.items():
+            attrs[key] = value
+        tag = Tag(
+            self.soup, self.builder, name, None, None, attrs, None, None,
+            namespaces=self.namespaces,
+        )  # fmt: skip
+        self._add(tag)
+        self.open.append(tag)
+        self.open_count[name] += 1
+        if name in self.preserving:
+            self.preserve_stack.append(tag)
+        if name in self.containers:
+            self.container_stack.append(tag)
+
+    def _pop(self) -> None:
+        tag = self.open.pop()
+        self.open_count[tag.name] -= 1
+        if self.preserve_stack and tag is self.preserve_stack[-1]:
+            self.preserve_stack.pop()
+        if self.container_stack and tag is self.container_stack[-1]:
+            self.container_stack.pop()
+
+    def end(self, name: str) -> None:
+        if self.pending:
+            self._flush()
+        top = self.open[-1]
+        if top.name == name and top.prefix is None and len(self.open) > 1:
+            self._pop()  # as always with lxml's well-nested events
+            return
+        for i in range(len(self.open) - 1, 0, -1):
+            if not self.open_count.get(name):
+                break
+            popped = self.open[i]
+            self._pop()
+            if popped.name == name and popped.prefix is None:
+                break
+
+    def data(self, text: str) -> None:
+        self.pending.append(text)
+
+    def comment(self, text: str) -> None:
+        self._flush()
+        self.pending.append(text)
+        self._flush(Comment)
+
+    def doctype(self, *args: Any) -> None:
+        raise _LeaveItToBs4
+
+    def pi(self, *args: Any) -> None:
+        raise _LeaveItToBs4
+
+    def close(self) -> None:
+        return None
+
+    def finish(self) -> None:
+        self._flush()
+        while len(self.open) > 1:
+            self._pop()
+        soup = self.soup
+        soup.currentTag = soup
+        soup.tagStack = [soup]
+        soup._most_recent_element = self.last

@@ -230,13 +230,20 @@ def check_contrast(root: Tag, ctx: Context) -> None:
     in a fixed colour, which the algorithm skips)."""
     seen: dict[tuple[str, str, str, bool], int] = {}
     reports: list[tuple[tuple[str, str, str, bool], darkmode.Run, bool, float]] = []
+    fine: set[tuple[object, ...]] = set()  # colours already found readable in both modes
     for run in darkmode.contrast_runs(root):
+        colours = (run.mark, run.light_fg, run.light_bg, run.dark_fg, run.dark_bg)
+        if colours in fine:
+            continue  # a paragraph of thousands of runs has a handful of colourings
         if _on_a_slab(run):
             key = ("slab", darkmode.css(run.light_bg), "", True)
             if key not in seen:
                 reports.append((key, run, True, run.dark_ratio))
                 seen[key] = 0
             seen[key] += 1
+            continue
+        if run.light_ratio >= MIN_CONTRAST and run.dark_ratio >= MIN_CONTRAST:
+            fine.add(colours)
             continue
         for dark in (False, True):
             ratio = run.dark_ratio if dark else run.light_ratio

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bs4.element import NavigableString, Tag
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, last_first, tags, texts
+from wxformat.tree import ancestor, comments, remove_leaves, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -159,14 +159,14 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 spaces.append(text)
             continue
         _compact_text(text)
-    _remove(doomed)
+    remove_leaves(doomed)
     # each space folds into its neighbours, then goes (or becomes a no-break space) with its
     # position counted once: a paragraph of thousands of `*a* ` was quadratic
-    folded = {id(text): _fold_space(text) for text in spaces}
-    for text, parent, i in last_first(spaces):
-        text.extract(_self_index=i)
-        if folded[id(text)]:
-            parent.insert(i, folded[id(text)])
+    folded = [(text, _fold_space(text)) for text in spaces]
+    for text, stand_in in folded:
+        if stand_in:
+            swap_text(text, stand_in)
+    remove_leaves([text for text, stand_in in folded if not stand_in])
 
 
 def _space_cost(text: NavigableString) -> int:
@@ -184,9 +184,20 @@ def _space_cost(text: NavigableString) -> int:
 
 
 def _edge_text(tag: Tag, last: bool) -> NavigableString | None:
-    """The element's first (or last) piece of text, outside drawings."""
-    found = [t for t in texts(tag) if t.strip() and not ancestor(t, "svg")]
-    return (found[-1] if last else found[0]) if found else None
+    """The element's first (or last) piece of text, outside drawings: found by walking in
+    from that end, so a neighbour is not read whole for each space beside it."""
+    if tag.name == "svg" or ancestor(tag, "svg") is not None:
+        return None
+    stack: list[PageElement] = [tag]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node.name != "svg":
+                # the stack is popped from its end: the child to visit first goes on last
+                stack.extend(node.contents if last else reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, Comment) and node.strip():
+            return node
+    return None
 
 
 def _fold_space(text: NavigableString) -> str:
@@ -201,22 +212,10 @@ def _fold_space(text: NavigableString) -> str:
             edge = _edge_text(neighbour, last)
             if edge is not None:
                 candidates.append((edge, last))
-    candidates.sort(key=lambda c: _space_cost(c[0]))
     if not candidates:
         return "\xa0"
-    edge, last = candidates[0]
-    edge.replace_with(str(edge) + " " if last else " " + str(edge))
+    edge, last = candidates[0]  # the text before, unless the one after shows a space less
+    if len(candidates) > 1 and (cost := _space_cost(edge)) and _space_cost(candidates[1][0]) < cost:
+        edge, last = candidates[1]
+    swap_text(edge, str(edge) + " " if last else " " + str(edge))
     return ""
-
-
-def _remove(nodes: list[NavigableString]) -> None:
-    """Extract nodes, telling bs4 where each sits: left to find it, bs4 scans its parent's
-    children, which made an article with thousands of blocks quadratic."""
-    by_parent: dict[int, tuple[Tag, set[int]]] = {}
-    for node in nodes:
-        if node.parent is not None:
-            by_parent.setdefault(id(node.parent), (node.parent, set()))[1].add(id(node))
-    for parent, ids in by_parent.values():
-        positions = [i for i, child in enumerate(parent.contents) if id(child) in ids]
-        for i in reversed(positions):
-            parent.contents[i].extract(_self_index=i)

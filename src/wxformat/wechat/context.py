@@ -9,11 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from bs4 import BeautifulSoup
 from bs4.element import PageElement
 
 from wxformat.cache import Cache, memory
 from wxformat.diagnostics import Diagnostic
+from wxformat.tree import parse_html
 
 
 class Files(Protocol):
@@ -91,7 +91,7 @@ def parse_fragment(html: str, reuse: bool = False) -> list[PageElement]:
     With reuse, a snippet that recurs (a list number, a checkbox) is parsed once and copied."""
     if reuse:
         return [copy.copy(node) for node in _parsed(html)]
-    body = BeautifulSoup(html, "lxml").body
+    body = parse_html(html).body
     return [node.extract() for node in list(body.contents)] if body is not None else []
 
 

@@ -365,10 +365,6 @@ def _colors_in(value: str) -> tuple[tuple[str, RGBA], ...]:
     return tuple(found)
 
 
-def _style(tag: Tag) -> tuple[Declaration, ...]:
-    return declarations(str(tag.get("style") or ""))
-
-
 # --- walking the article, as Darkmode.run does -----------------------------------------------
 
 
@@ -580,6 +576,28 @@ def _mark_color(svg: Tag, current: RGBA) -> RGBA | None:
     return current
 
 
+@lru_cache(maxsize=4096)
+def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: _Seen) -> _Seen | None:
+    """The colours inside an element with this style and these dark-mode declarations,
+    within `seen`; None when it is not shown (display: none). Pure: a long paragraph's
+    thousands of elements repeat a few styles."""
+    decls = declarations(style)
+    if any(d.name == "display" and d.value == "none" for d in decls):
+        return None
+    light_fg = _value(decls, ("color",))
+    light_bg = _value(decls, ("background-color", "background"))
+    dark_decls = declarations(";".join(f"{k}:{v}" for k, v in dark)) if dark else ()
+    dark_fg = _value(dark_decls, ("color",)) or light_fg
+    dark_bg = _value(dark_decls, ("background-color", "background")) or light_bg
+    return _Seen(
+        light_fg or seen.light_fg,
+        over(light_bg, seen.light_bg) if light_bg else seen.light_bg,
+        dark_fg or seen.dark_fg,
+        over(dark_bg, seen.dark_bg) if dark_bg else seen.dark_bg,
+        light_bg or seen.declared_bg,
+    )
+
+
 def contrast_runs(root: Tag) -> Iterator[Run]:
     """Every visible run of text and every SVG mark under root, with its colours as the
     reader sees them in light mode (on white) and in WeChat's dark mode (on #191919)."""
@@ -599,22 +617,13 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
                 )  # fmt: skip
             continue
         tag = node
-        decls = _style(tag)
-        if any(d.name == "display" and d.value == "none" for d in decls):
-            continue
-        dark = changes.get(id(tag), {})
-        light_fg = _value(decls, ("color",))
-        light_bg = _value(decls, ("background-color", "background"))
-        dark_decls = declarations(";".join(f"{k}:{v}" for k, v in dark.items())) if dark else ()
-        dark_fg = _value(dark_decls, ("color",)) or light_fg
-        dark_bg = _value(dark_decls, ("background-color", "background")) or light_bg
-        seen = _Seen(
-            light_fg or seen.light_fg,
-            over(light_bg, seen.light_bg) if light_bg else seen.light_bg,
-            dark_fg or seen.dark_fg,
-            over(dark_bg, seen.dark_bg) if dark_bg else seen.dark_bg,
-            light_bg or seen.declared_bg,
+        dark = changes.get(id(tag))
+        inside = _seen_inside(
+            str(tag.get("style") or ""), tuple(dark.items()) if dark else (), seen
         )
+        if inside is None:
+            continue
+        seen = inside
         if tag.name == "svg":
             light = _mark_color(tag, seen.light_fg)
             dark_color = _mark_color(tag, seen.dark_fg)
@@ -623,11 +632,9 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
                     tag, "", True, light, seen.light_bg, dark_color, seen.dark_bg, seen.declared_bg
                 )
             continue
-        stack.extend(
-            (child, tag, seen)
-            for child in reversed(tag.contents)
-            if isinstance(child, Tag) or type(child) is NavigableString
-        )
+        for child in reversed(tag.contents):
+            if isinstance(child, Tag) or type(child) is NavigableString:
+                stack.append((child, tag, seen))
 
 
 # --- choosing colours that survive -------------------------------------------------------

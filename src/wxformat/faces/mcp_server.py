@@ -23,7 +23,7 @@ from typing_extensions import TypedDict
 from wxformat import __version__
 from wxformat.article import Article, parse_article, read_article
 from wxformat.errors import InputError, WxformatError
-from wxformat.runner import Options
+from wxformat.faces.runner import Options
 
 INSTRUCTIONS = (
     "wxformat turns Markdown articles into HTML that pastes intact into the WeChat Official "
@@ -132,7 +132,7 @@ def build_server() -> MCPServer:
         `theme` names a theme (see the themes tool); `autospace` spaces Chinese from Latin
         text; `upload` puts every image on WeChat's CDN (needs the publish credentials);
         `page` returns a whole HTML page instead of the <section> to paste."""
-        from wxformat.runner import convert_article
+        from wxformat.faces.runner import convert_article
 
         with _as_tool_errors():
             article = _article(markdown, path, base_dir)
@@ -157,7 +157,7 @@ def build_server() -> MCPServer:
         """Report what WeChat would break in an article before pasting: each problem with its
         rule id (W1-W22), source line and fix. Give `markdown` text or `path` (a .md or .html
         file). `spacing` adds style notes (S1) where Chinese and Latin text lack a space."""
-        from wxformat.check import check_file, check_parsed
+        from wxformat.faces.check import check_file, check_parsed
 
         with _as_tool_errors():
             options = _options(theme, None, None, None, config=config)
@@ -177,8 +177,8 @@ def build_server() -> MCPServer:
     def themes() -> ThemesOutput:
         """The built-in themes (name, English and Chinese title, description) and the code
         highlighting themes, for the `theme` and `code_theme` options."""
+        from wxformat.faces.themes_cli import all_themes
         from wxformat.themes import CODE_THEMES
-        from wxformat.themes_cli import all_themes
 
         with _as_tool_errors():
             found = all_themes()
@@ -210,7 +210,7 @@ def build_server() -> MCPServer:
         the draft made last time updated (`new_draft` for a new one). Without
         `confirm: true` this is a dry run that sends nothing and returns the draft it would
         send; ask the user before confirming."""
-        from wxformat.publish.run import publish as publish_article
+        from wxformat.faces.publish.run import publish as publish_article
 
         with _as_tool_errors():
             options = _options(theme, code_theme, footer, autospace, config=config)

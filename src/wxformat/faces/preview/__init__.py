@@ -31,11 +31,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from wxformat.article import Article, read_article
 from wxformat.config import is_color
 from wxformat.errors import WxformatError
+from wxformat.faces.runner import ConvertOptions, Options, convert_article
+from wxformat.faces.themes_cli import all_themes
+from wxformat.faces.title import without_title_heading
 from wxformat.pipeline import darken_fragment
-from wxformat.runner import ConvertOptions, Options, convert_article
 from wxformat.themes import CODE_THEMES
-from wxformat.themes_cli import all_themes
-from wxformat.title import without_title_heading
 from wxformat.wechat.paste_filter import paste_filter
 
 STATIC = "static"

@@ -9,9 +9,9 @@ import stat
 import sys
 from pathlib import Path
 
+from wxformat.faces.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
 from wxformat.options import PublishSettings
 from wxformat.paths import APP, cache_dir, config_dir
-from wxformat.publish.api import DEFAULT_API_BASE, Credentials, PublishError, WeChatClient
 
 if sys.version_info >= (3, 11):
     import tomllib

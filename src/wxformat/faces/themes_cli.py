@@ -10,9 +10,9 @@ from pathlib import Path
 
 from wxformat.article import read_article
 from wxformat.config import load_settings
+from wxformat.faces.runner import DiskFiles
 from wxformat.options import Options, resolve_settings
 from wxformat.pipeline import convert
-from wxformat.runner import DiskFiles
 from wxformat.themes import Theme, builtin_names, load_theme
 
 SAMPLE = Path(__file__).parent / "samples" / "gallery.md"

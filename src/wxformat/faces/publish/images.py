@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
-from wxformat.publish.api import PublishError, WeChatClient, redact
+from wxformat.faces.publish.api import PublishError, WeChatClient, redact
 
 MAX_UPLOAD = 1024 * 1024
 MAX_DOWNLOAD = 20 * 1024 * 1024  # no article image is larger; a stream past it is stopped

@@ -68,7 +68,7 @@ def convert_article(
         diagrams=MermaidDiagrams(),
     )
     if options.upload:
-        from wxformat.publish.hosting import upload_images
+        from wxformat.faces.publish.hosting import upload_images
 
         result = upload_images(result, article, resolved.publish)
     return result

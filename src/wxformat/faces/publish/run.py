@@ -21,16 +21,16 @@ from bs4 import BeautifulSoup
 
 from wxformat.article import Article, read_article
 from wxformat.cache import open_default
+from wxformat.faces.publish.account import connect, user_cache_dir
+from wxformat.faces.publish.api import PublishError, WeChatClient, redact
+from wxformat.faces.publish.hosting import ImageHost
+from wxformat.faces.publish.images import ImageData, download, for_upload, load_image
+from wxformat.faces.publish.store import UploadStore
+from wxformat.faces.runner import DiskFiles, MermaidDiagrams
+from wxformat.faces.title import title_heading
 from wxformat.options import Options, PublishSettings, resolve
 from wxformat.paths import config_dir
 from wxformat.pipeline import convert, serialize
-from wxformat.publish.account import connect, user_cache_dir
-from wxformat.publish.api import PublishError, WeChatClient, redact
-from wxformat.publish.hosting import ImageHost
-from wxformat.publish.images import ImageData, download, for_upload, load_image
-from wxformat.publish.store import UploadStore
-from wxformat.runner import DiskFiles, MermaidDiagrams
-from wxformat.title import title_heading
 from wxformat.wechat.checks import MAX_HTML_BYTES
 
 if sys.version_info >= (3, 11):

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from wxformat import __version__, deferred
+from wxformat import __version__
 from wxformat.errors import OutputError, UncheckableError, WxformatError
-from wxformat.output import write_atomically
+from wxformat.faces import deferred
+from wxformat.faces.output import write_atomically
 
 deferred.defer()  # before anything imports bs4, Pygments or pymdownx
 
@@ -100,7 +101,7 @@ def article_options(func: F) -> F:
 
 def run_convert(article_path: Path, options: Options) -> Result:
     """Convert with the user's options and print the warnings to stderr."""
-    from wxformat.runner import convert_file
+    from wxformat.faces.runner import convert_file
 
     if _OWN_PROCESS:
         # One article, then the process ends: nearly everything it builds stays alive to
@@ -202,7 +203,7 @@ def next_steps(page: Path, article: Path) -> str:
 def convert_folder_command(
     folder: Path, output: Path | None, changed: bool, jobs: int | None, options: Options
 ) -> None:
-    from wxformat.batch import BATCH_SUFFIXES, convert_folder, output_for, plan
+    from wxformat.faces.batch import BATCH_SUFFIXES, convert_folder, output_for, plan
 
     if output is None:
         raise OutputError(
@@ -283,7 +284,7 @@ def convert_folder_command(
 @click.option("--no-screenshots", is_flag=True, help="With --gallery: skip the PNG screenshots.")
 def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
     """List the themes, or build a gallery to compare them."""
-    from wxformat import themes_cli
+    from wxformat.faces import themes_cli
 
     if code:
         from wxformat.themes import CODE_THEMES
@@ -341,13 +342,13 @@ def themes(gallery: Path | None, code: bool, no_screenshots: bool) -> None:
 def preview(article: Path, port: int, host: str, open_browser: bool, options: Options) -> None:
     """Preview an article at phone width, live, in any theme."""
     from wxformat.article import read_article
-    from wxformat.preview import PreviewServer
+    from wxformat.faces.preview import PreviewServer
 
     read_article(article, options.encoding)  # a missing or unreadable file fails here, clearly
     if options.upload:  # missing credentials fail here, in one line, not in the page
         from wxformat.config import load_settings
+        from wxformat.faces.publish.account import connect
         from wxformat.options import PublishSettings
-        from wxformat.publish.account import connect
 
         folder = article.resolve().parent
         connect(PublishSettings(**dict(load_settings(options.config, folder).publish)), folder)
@@ -419,7 +420,7 @@ def copy(article: Path, print_only: bool, html_source: bool, options: Options) -
     """Copy an article to the clipboard, ready to paste into WeChat."""
     from bs4 import BeautifulSoup
 
-    from wxformat import clipboard
+    from wxformat.faces import clipboard
 
     result = run_convert(article, options)
     if print_only:
@@ -462,7 +463,7 @@ def check(target: Path, fmt: str, spacing: bool, options: Options) -> None:
     Exit status: 0 clean, 1 problems found, 2 the file could not be checked. Style notes
     (--spacing) never change it.
     """
-    from wxformat.check import check_file
+    from wxformat.faces.check import check_file
 
     try:
         report = check_file(target, options, spacing)
@@ -526,7 +527,7 @@ def publish(
     the draft it made last time."""
     import json
 
-    from wxformat.publish.run import publish as publish_article
+    from wxformat.faces.publish.run import publish as publish_article
 
     plan = publish_article(
         article,
@@ -601,7 +602,7 @@ def mcp() -> None:
             "the MCP server needs the mcp package, which is not installed",
             "pip install 'wxformat[mcp]'",
         )
-    from wxformat.mcp_server import serve
+    from wxformat.faces.mcp_server import serve
 
     serve()
 

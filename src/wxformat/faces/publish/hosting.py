@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from wxformat.article import Article
+from wxformat.faces.publish.account import connect, user_cache_dir
+from wxformat.faces.publish.api import WeChatClient, redact
+from wxformat.faces.publish.images import ImageData, download, for_upload, load_image
+from wxformat.faces.publish.store import UploadStore
 from wxformat.options import PublishSettings
 from wxformat.pipeline import Result, serialize
-from wxformat.publish.account import connect, user_cache_dir
-from wxformat.publish.api import WeChatClient, redact
-from wxformat.publish.images import ImageData, download, for_upload, load_image
-from wxformat.publish.store import UploadStore
 from wxformat.wechat.math import is_formula_image
 
 # images already on WeChat's CDN need no upload

@@ -128,8 +128,8 @@ def _mtime(path: Path) -> float:
 
 def convert_one(source: Path, output: Path, options: Options, changed_only: bool) -> Outcome:
     """Convert one article to its output file; never raises for the user's problems."""
-    from wxformat.output import write_atomically
-    from wxformat.runner import convert_file
+    from wxformat.faces.output import write_atomically
+    from wxformat.faces.runner import convert_file
 
     try:
         if (

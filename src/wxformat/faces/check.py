@@ -23,8 +23,8 @@ from bs4.element import Tag
 from wxformat.article import MARKDOWN_SUFFIXES, Article, decode, missing_hint, read_article
 from wxformat.diagnostics import Diagnostic
 from wxformat.errors import InputError
+from wxformat.faces.runner import Options, convert_article
 from wxformat.pipeline import Result
-from wxformat.runner import Options, convert_article
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.context import Context
 from wxformat.wechat.paste_filter import Change, paste_filter
