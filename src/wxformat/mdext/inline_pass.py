@@ -119,12 +119,18 @@ class _Plan:
         self.guard = max(back, lookback)
 
 
+# what the inline pass reads of Markdown 3.11's emphasis processor between its calls
+_EMPHASIS_STATE = ("regions", "stack", "cache_pos", "cache_index", "delimiters", "reset")
+
+
 def _plan(pattern: Any) -> _Plan | None:
     if not isinstance(pattern, inlinepatterns.InlineProcessor):
         return None
     lookback: int | None = getattr(pattern, "wx_lookback", None)
     emphasis = type(pattern) in _EMPHASIS_TYPES
     if emphasis:
+        if not all(hasattr(pattern, name) for name in _EMPHASIS_STATE):
+            return None  # another version's: applied as before
         lookback = 1
     elif type(pattern) in IN_PLACE_TYPES:
         lookback = 0
@@ -337,8 +343,26 @@ else:  # pragma: no cover  # Markdown before 3.11: AsteriskProcessor, applied as
     _EMPHASIS_TYPES = frozenset()
 
 
+_DELIMITER_STATE = ("smart", "double", "tag_count", "tags", "stack")
+
+
 def quick_emphasis(processor: Any) -> None:
     """Markdown's own emphasis processor reads lone `*text*` at once from now on (it keeps
-    its delimiters and state: only its class changes)."""
-    if _DELIMITERS is not None and type(processor) is _DELIMITERS:
+    its delimiters and state: only its class changes). One of another Markdown version,
+    whose state is not the one read here, is left as it is."""
+    if _DELIMITERS is None or type(processor) is not _DELIMITERS:
+        return
+    if not all(hasattr(processor, name) for name in _EMPHASIS_STATE):
+        return
+    delimiters = processor.delimiters
+    if all(hasattr(d, name) for d in delimiters.values() for name in _DELIMITER_STATE):
         processor.__class__ = QuickEmphasis
+
+
+def available() -> bool:
+    """Whether this Markdown's InlineProcessor has the per-text step replaced here (and the
+    per-match one it falls back on) under the private names its run() calls."""
+    return all(
+        hasattr(InlineProcessor, name)
+        for name in ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
+    )

@@ -30,7 +30,7 @@ from markdown.inlinepatterns import (
     ReferenceInlineProcessor,
 )
 
-from wxformat.mdext.inline_pass import LinearInlineProcessor, quick_emphasis
+from wxformat.mdext import inline_pass
 
 MAX_LINK_PARENS = 32
 _ENTITY = ENTITY_RE[1:-1]  # the pattern without its group
@@ -208,6 +208,7 @@ class LinearInlineExtension(Extension):
                 if isinstance(processor, LinkInlineProcessor):
                     processor.__class__ = _linear(type(processor))
         md.inlinePatterns.register(HtmlInlineProcessor(ENTITY_RUN_RE, md), "wx_entity_run", 81)
-        md.treeprocessors.register(LinearInlineProcessor(md), "inline", 20)  # Markdown's own
-        if "em_strong" in md.inlinePatterns:
-            quick_emphasis(md.inlinePatterns["em_strong"])
+        if inline_pass.available():  # in place of Markdown's own, at its priority
+            md.treeprocessors.register(inline_pass.LinearInlineProcessor(md), "inline", 20)
+            if "em_strong" in md.inlinePatterns:
+                inline_pass.quick_emphasis(md.inlinePatterns["em_strong"])
