@@ -73,6 +73,7 @@ _LOOKS_AHEAD = {_sre_constants.AT_END, _sre_constants.AT_END_LINE, _sre_constant
 _ASSERTS = {_sre_constants.ASSERT, _sre_constants.ASSERT_NOT}
 _UNBOUNDED = int(_sre_constants.MAXREPEAT)
 _PLACEHOLDER_LENGTH = len(util.INLINE_PLACEHOLDER % "0000")
+_PLAIN_LENGTH = 256  # texts remembered as matching no pattern: a link's or emphasis' text
 
 
 def regex_reach(regex: re.Pattern[str]) -> tuple[int, int | None] | None:
@@ -153,10 +154,14 @@ class LinearInlineProcessor(InlineProcessor):
     def __init__(self, md: Markdown) -> None:
         super().__init__(md)
         self._patterns: list[tuple[Any, re.Pattern[str], _Plan | None]] | None = None
+        # short texts no pattern from an index on finds anything in (a paragraph of links
+        # repeats its link texts: 14,000 times 20 searches for `a`)
+        self._plain: set[tuple[str, int]] = set()
 
     def _prepare(self) -> list[tuple[Any, re.Pattern[str], _Plan | None]]:
         patterns: list[Any] = list(self.inlinePatterns)
         self._patterns = [(p, p.getCompiledRegExp(), _plan(p)) for p in patterns]
+        self._plain = set()
         return self._patterns
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
@@ -168,16 +173,23 @@ class LinearInlineProcessor(InlineProcessor):
         if isinstance(data, util.AtomicString):
             return data
         patterns = self._patterns if self._patterns is not None else self._prepare()
+        key = (data, patternIndex)
+        if key in self._plain:
+            return data
+        found = False
         for index in range(patternIndex, len(patterns)):
             pattern, regex, plan = patterns[index]
             if regex.search(data) is None:  # what Python-Markdown's search would find
                 continue
+            found = True
             if any(exclude.lower() in self.ancestors for exclude in pattern.ANCESTOR_EXCLUDES):
                 continue
             if plan is None:
                 data = self._apply_as_before(pattern, data, index)
             else:
                 data = self._apply_in_place(pattern, regex, plan, data, index)
+        if not found and len(data) <= _PLAIN_LENGTH:
+            self._plain.add(key)
         return data
 
     def _apply_as_before(self, pattern: Any, data: str, index: int) -> str:
