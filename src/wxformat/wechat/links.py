@@ -45,7 +45,7 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
     entries: list[tuple[int, str, str]] = []
     footnote_refs = []
     for a in anchors:
-        if has_class(a, "footnote-ref"):
+        if a.attrs.get("class") and has_class(a, "footnote-ref"):
             mark = a.parent if isinstance(a.parent, Tag) and a.parent.name == "sup" else a
             mark["class"] = "wx-ref wx-footnote-ref"
             footnote_refs.append(mark)
@@ -59,8 +59,8 @@ def fix_links(soup: BeautifulSoup, ctx: Context) -> None:
     moved: list[Tag] = []
     marks: list[tuple[Tag, Tag]] = []  # link, the mark to put after it
     for a in anchors:
-        href = str(a.get("href") or "").strip()
-        classes = a.get("class")  # a string (set by a fixer) is not searched for a class
+        href = str(a.attrs.get("href") or "").strip()
+        classes = a.attrs.get("class")  # a string (set by a fixer) is not searched for a class
         if not isinstance(classes, str) and "footnote-backref" in (classes or ()):
             moves[id(a)] = a  # removed
             moved.append(a)
