@@ -182,6 +182,75 @@ def test_a_cached_formula_starts_no_v8(tmp_path: Path) -> None:
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["True", "False"]
 
 
+def test_one_conversion_keeps_all_its_drawings_and_the_next_draws_none(tmp_path: Path) -> None:
+    """Every formula drawn is in the disk cache after one conversion, written at once (one
+    commit: each formula committed on its own took most of a second for a thousand), and
+    the next conversion draws nothing and gives the same article."""
+    import sqlite3
+
+    article = tmp_path / "a.md"
+    formulas = [f"$x_{{{i}}}^2$" for i in range(120)]
+    formulas += ["$x_{3}^2$", "$面积 = a^2$", "$$E = mc^2 \\tag{1.1}$$", "$\\frac{1}{2}$"]
+    article.write_text("公式：" + " ".join(formulas) + "\n", encoding="utf-8")
+    env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
+    outputs, v8 = [], []
+    for n in range(2):
+        out = tmp_path / f"o{n}.html"
+        probe = _converts_and_says_if_v8_loaded(article, out)
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+        )
+        v8.append(done.stderr.strip().splitlines()[-1])
+        outputs.append(out.read_text(encoding="utf-8"))
+        if n == 0:
+            with sqlite3.connect(tmp_path / "cache" / "cache.sqlite3") as db:
+                written = db.execute(
+                    "SELECT written FROM items WHERE value LIKE '%|<path%'"
+                ).fetchall()
+            # 120 distinct x_i^2 (x_3^2 twice), 面积 split off a^2, E=mc^2 without its tag, 1/2
+            assert len(written) == 123
+            assert len(set(written)) == 1
+    assert v8 == ["True", "False"]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count("<svg") == 124
+
+
+def _fresh_convert(text: str) -> str:
+    """The article's HTML from a conversion with a cache of its own (nothing drawn before)."""
+    from wxformat.article import parse_article
+    from wxformat.cache import MemoryCache
+    from wxformat.options import resolve
+    from wxformat.pipeline import convert
+
+    article = parse_article(text, Path.cwd() / "article.md")
+    return convert(article, resolve(article), cache=MemoryCache()).fragment
+
+
+def test_formulas_drawn_together_come_out_as_each_alone() -> None:
+    """The math stage draws an article's formulas in batches beside the rest of its work and
+    parses their drawings together, copying a drawing that comes again: each formula must
+    still come out exactly as in an article of its own."""
+    special = [
+        "$x$",
+        "${x}$",  # the same drawing as $x$
+        '$\\color{red" onmouseover="alert(1)}{x}$',
+        "$\\sqrt{\\text{中文}}$",  # Chinese in a group: <text> in the drawing
+        "$\\text{a < b} \\& c > d$",
+        "$\\text{ }$",
+        "$\\begin{array}{|c|}\\hline a\\\\ \\hline\\end{array}$",
+        "$面积 = a^2$",
+        "$\\frac{1}{$",  # cannot be drawn
+        "$$E = mc^2 \\tag{1.1}$$",
+        "$$y \\tag{$\\alpha$}$$",  # a label that is drawn
+    ]
+    formulas = special + [f"$x_{{{i}}}$" for i in range(150)] + special  # past one batch
+    together = _fresh_convert("\n\n".join(formulas))
+    alone = "".join(_fresh_convert(formula) for formula in formulas)
+    pieces = re.compile(r"<svg\b.*?</svg>|<code class=\"wx-math-error\".*?</code>", re.S)
+    assert pieces.findall(together) == pieces.findall(alone)
+    assert together.count("<svg") == 2 * 11 + 150  # 1/2 none, the tagged y two
+
+
 def _corpus() -> list[Path]:
     if not CORPUS.is_dir():
         pytest.skip(f"needs the shared corpus at {CORPUS} (../shared from the checkout)")
@@ -227,6 +296,31 @@ def test_every_math_sample_passes_the_paste_filter_unchanged(sample: Path) -> No
     assert [strip.sub("", s.lower()) for s in svg_kept] == [
         strip.sub("", s.lower()) for s in svg_ours
     ]
+
+
+def test_without_mathjax_every_formula_stays_tex_and_says_why(tmp_path: Path) -> None:
+    """MathJax's files missing (a broken install): V8 cannot start in the drawing thread,
+    and each formula is shown as its TeX with the reason, in a conversion that succeeds."""
+    article = tmp_path / "a.md"
+    article.write_text("$a^2$ 和 $a^2$\n\n$$b^2$$\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from wxformat.wechat import mathjax\n"
+        "mathjax._MATHJAX_FILES = ('startup.js', 'no-such-file.js')\n"
+        "from wxformat.faces.cli import main\n"
+        f"sys.argv = ['wxformat', 'convert', {str(article)!r}, '-o', {str(tmp_path / 'o.html')!r}]\n"
+        "main()\n"
+    )
+    env = {**os.environ, "WXFORMAT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "formula could not be drawn (MathJax's files are missing" in done.stderr
+    html = (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert "<svg" not in html
+    assert html.count("$a^2$") == 2 and html.count("$$b^2$$") == 1
 
 
 def test_help_never_loads_mathjax_or_v8() -> None:

@@ -9,15 +9,20 @@ open or write it is ignored: a cache only ever saves time.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_KEYS_PER_QUERY = 500  # under SQLite's oldest limit of 999 parameters a statement
 FILE_NAME = "cache.sqlite3"
 
 
@@ -30,6 +35,15 @@ class Cache(Protocol):
     def get(self, key: str) -> str | None: ...
 
     def put(self, key: str, value: str) -> None: ...
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        """The values held for these keys (a key without one is left out)."""
+        ...
+
+    def put_many(self, items: Iterable[tuple[str, str]]) -> None:
+        """Store many values at once: a conversion's thousand formulas are one write to
+        the disk, not a thousand."""
+        ...
 
 
 class MemoryCache:
@@ -53,6 +67,18 @@ class MemoryCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        found = {}
+        for key in keys:
+            value = self.get(key)
+            if value is not None:
+                found[key] = value
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, str]]) -> None:
+        for key, value in items:
+            self.put(key, value)
 
 
 class DiskCache:
@@ -107,8 +133,48 @@ class DiskCache:
         return value
 
     def put(self, key: str, value: str) -> None:
-        self.memory.put(key, value)
-        size = len(value.encode("utf-8"))
+        self.put_many([(key, value)])
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        missing: list[str] = []
+        for key in dict.fromkeys(keys):
+            value = self.memory.get(key)
+            if value is not None:
+                found[key] = value
+            else:
+                missing.append(key)
+        if not missing:
+            return found
+        rows: list[tuple[str, str]] = []
+        with self._lock:
+            db = self._connect()
+            if db is None:
+                return found
+            try:
+                for start in range(0, len(missing), _KEYS_PER_QUERY):
+                    chunk = missing[start : start + _KEYS_PER_QUERY]
+                    marks = ",".join("?" * len(chunk))
+                    rows += db.execute(
+                        f"SELECT key, value FROM items WHERE key IN ({marks})", chunk
+                    ).fetchall()
+            except sqlite3.Error:
+                pass  # what was read before the failure is still good
+        for key, value in rows:
+            found[str(key)] = str(value)
+            self.memory.put(str(key), str(value))
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, str]]) -> None:
+        """All in one transaction: SQLite syncs the disk at each commit, which made a
+        thousand formulas written one by one take most of a second."""
+        now = time.time()
+        rows = []
+        for key, value in items:
+            self.memory.put(key, value)
+            rows.append((key, value, len(value.encode("utf-8")), now))
+        if not rows:
+            return
         with self._lock:
             db = self._connect()
             if db is None:
@@ -116,16 +182,18 @@ class DiskCache:
             try:
                 if self._total is None:
                     self._total = self._stored(db)
-                db.execute(
+                db.executemany(
                     "INSERT OR REPLACE INTO items (key, value, size, written) VALUES (?, ?, ?, ?)",
-                    (key, value, size, time.time()),
+                    rows,
                 )
-                self._total += size
+                self._total += sum(size for _, _, size, _ in rows)
                 if self._total > self.max_bytes:
                     self._evict(db)
                 db.commit()
             except sqlite3.Error:
-                pass
+                self._total = None  # counted again at the next write
+                with contextlib.suppress(sqlite3.Error):
+                    db.rollback()
 
     def _evict(self, db: sqlite3.Connection) -> None:
         """Delete the oldest entries until the values take at most 3/4 of max_bytes."""

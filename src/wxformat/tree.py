@@ -107,24 +107,26 @@ def become(old: Tag, new: Tag) -> None:
     old.extend(list(new.contents))
 
 
-def swap_text(old: NavigableString, text: str) -> NavigableString:
+def swap_text(old: NavigableString, text: str, at: int | None = None) -> NavigableString:
     """Put a new string in old's place (strings cannot change): what `replace_with` does,
     without bs4's general insert, which costs a paragraph of thousands of spaces a third
-    of a second. The parent's children are searched for old from the nearer end."""
+    of a second. `at`: old's position among its parent's children, when the caller knows
+    it; else the children are searched for old from the nearer end."""
     parent = old.parent
     if parent is None:
         raise ValueError("the string is not in a tree")
     new = NavigableString(text)  # as bs4 makes of a str it inserts
     siblings = parent.contents
-    at = next(
-        i
-        for i in (
-            range(len(siblings))
-            if old.previous_sibling is None
-            else range(len(siblings) - 1, -1, -1)
+    if at is None or siblings[at] is not old:
+        at = next(
+            i
+            for i in (
+                range(len(siblings))
+                if old.previous_sibling is None
+                else range(len(siblings) - 1, -1, -1)
+            )
+            if siblings[i] is old
         )
-        if siblings[i] is old
-    )
     siblings[at] = new
     new.parent = parent
     new.previous_element, new.next_element = old.previous_element, old.next_element

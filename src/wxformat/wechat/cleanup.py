@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, remove_leaves, swap_text, tags, texts
+from wxformat.tree import ancestor, comments, last_first, remove_leaves, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -163,9 +163,9 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     # each space folds into its neighbours, then goes (or becomes a no-break space) with its
     # position counted once: a paragraph of thousands of `*a* ` was quadratic
     folded = [(text, _fold_space(text)) for text in spaces]
-    for text, stand_in in folded:
-        if stand_in:
-            swap_text(text, stand_in)
+    stand_ins = {id(text): stand_in for text, stand_in in folded if stand_in}
+    for text, _, at in last_first([text for text, stand_in in folded if stand_in]):
+        swap_text(text, stand_ins[id(text)], at)  # between two drawings (formulas)
     remove_leaves([text for text, stand_in in folded if not stand_in])
 
 

@@ -10,8 +10,10 @@ code style, with a warning naming its line.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -63,43 +65,47 @@ def _cache_key(tex: str, display: bool) -> str:
     return cache.key(_renderer(), "display" if display else "inline", tex)
 
 
-def _store(tex: str, display: bool, drawn: Drawing | Exception, store: Cache) -> str:
+def _value(drawn: Drawing | Exception) -> str:
+    """What the cache holds for a drawing, or for the error that stands for it."""
     if not isinstance(drawn, Exception) and len(drawn.body) > MAX_DRAWING:
         # a tenth of what WeChat takes for a whole article (W22): the longest real formula
         # seen draws in 140 KB
         size = len(drawn.body) // 1024
         drawn = MathError(f"its drawing would take {size:,} KB, more than {MAX_DRAWING // 1024} KB")
     if isinstance(drawn, Exception):
-        value = f"error:{drawn}"
-    else:
-        head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
-        value = f"{head}|{drawn.body}"
+        return f"error:{drawn}"
+    head = f"{drawn.min_x:g} {drawn.min_y:g} {drawn.width:g} {drawn.height:g}"
+    return f"{head}|{drawn.body}"
+
+
+def _worth_keeping(drawn: Drawing | Exception) -> bool:
     from wxformat.wechat.mathjax import MathStopped
 
-    if not isinstance(drawn, MathStopped):  # stopped on a busy machine: try again next time
+    return not isinstance(drawn, MathStopped)  # stopped on a busy machine: try again next time
+
+
+def _store(tex: str, display: bool, drawn: Drawing | Exception, store: Cache) -> str:
+    value = _value(drawn)
+    if _worth_keeping(drawn):
         store.put(_cache_key(tex, display), value)
     return value
 
 
-def prefetch(formulas: list[tuple[str, bool]], store: Cache) -> None:
-    """Draw every formula the cache lacks in one call into V8 (see mathjax.draw_many)."""
-    from wxformat.wechat import mathjax
+def _decode(cached: str | None) -> Drawing | MathError | None:
+    """A drawing as the cache holds it, the error it stands for, or None (not held, or not
+    in the shape we write: it is drawn again)."""
+    from wxformat.wechat.mathjax import Drawing
 
-    missing = list(
-        dict.fromkeys(
-            (tex, display)
-            for tex, display in formulas
-            if len(tex) <= MAX_TEX and store.get(_cache_key(tex, display)) is None
-        )
-    )
-    if not missing:
-        return
+    if cached is None:
+        return None
+    if cached.startswith("error:"):
+        return MathError(cached[len("error:") :])
+    head, _, body = cached.partition("|")
     try:
-        results = mathjax.draw_many(missing)
-    except mathjax.MathUnavailable:
-        return  # each formula will say so when it is drawn
-    for (tex, display), drawn in zip(missing, results, strict=True):
-        _store(tex, display, drawn, store)
+        x, y, w, h = (float(v) for v in head.split())
+    except ValueError:
+        return None
+    return Drawing(x, y, w, h, body)
 
 
 def drawing(tex: str, display: bool, store: Cache) -> Drawing:
@@ -109,17 +115,11 @@ def drawing(tex: str, display: bool, store: Cache) -> Drawing:
 
     if len(tex) > MAX_TEX:
         raise MathError(f"{len(tex):,} characters, more than the {MAX_TEX:,} drawn per formula")
-    cache_key = _cache_key(tex, display)
-    cached = store.get(cache_key)
-    if cached is not None:
-        if cached.startswith("error:"):
-            raise MathError(cached[len("error:") :])
-        head, _, body = cached.partition("|")
-        try:
-            x, y, w, h = (float(v) for v in head.split())
-            return Drawing(x, y, w, h, body)
-        except ValueError:
-            pass  # not what we write: draw it again
+    held = _decode(store.get(_cache_key(tex, display)))
+    if isinstance(held, MathError):
+        raise held
+    if held is not None:
+        return held
     from wxformat.wechat import mathjax
 
     try:
@@ -216,8 +216,131 @@ def is_formula_image(img: Tag) -> bool:
     )
 
 
-def _markup(d: Drawing, display: bool, tex: str, ctx: Context) -> list[PageElement]:
-    return parse_fragment(img_of(d, display, tex) if ctx.math_images else svg_of(d, display))
+_CHUNK = 100  # formulas drawn per call into V8 while the ones drawn before are placed
+
+
+class _Drawings:
+    """Every drawing one article's formulas ask for.
+
+    Those the cache lacks are drawn in a thread of its own, a hundred per call into V8,
+    while this thread places the formulas drawn already (V8 runs beside Python, so the
+    stage takes little more than V8's own time); they go to the cache in one write at the
+    end. The <svg> nodes of the drawings that arrive together are parsed in one go (a
+    thousand parses of one formula each spent most of their time setting up), and a
+    drawing asked for again (the same formula) is parsed once and copied."""
+
+    def __init__(self, wanted: list[tuple[str, bool]], ctx: Context) -> None:
+        self.ctx = ctx
+        self.uses: dict[tuple[str, bool], int] = {}
+        for formula in wanted:
+            self.uses[formula] = self.uses.get(formula, 0) + 1
+        self.keys = {f: _cache_key(*f) for f in self.uses if len(f[0]) <= MAX_TEX}
+        self.values = ctx.cache.get_many(self.keys.values())
+        self.missing = [f for f, key in self.keys.items() if key not in self.values]
+        self.position = {formula: n for n, formula in enumerate(self.missing)}
+        self.svgs: dict[str, tuple[Tag, int]] = {}  # markup -> its <svg>, uses left
+        self.drawn: list[tuple[str, str]] = []  # (key, value) for the cache
+        self.results: list[Drawing | Exception] = []  # of self.missing, in order
+        self.absorbed = 0
+        self.finished = not self.missing
+        self.failure: BaseException | None = None
+        self.arrived = threading.Condition()
+        if self.missing:
+            threading.Thread(target=self._draw, name="wxformat-math", daemon=True).start()
+        self._parse([f for f in self.uses if f not in self.position])
+
+    def _draw(self) -> None:
+        """The worker: the missing formulas through V8 (started here if need be), in order."""
+        from wxformat.wechat import mathjax
+
+        try:
+            for start in range(0, len(self.missing), _CHUNK):
+                results = mathjax.draw_many(self.missing[start : start + _CHUNK])
+                with self.arrived:
+                    self.results += results
+                    self.arrived.notify_all()
+        except mathjax.MathUnavailable:
+            pass  # each formula will say so when it is drawn
+        except BaseException as exc:  # raised again in the converting thread
+            self.failure = exc
+        finally:
+            with self.arrived:
+                self.finished = True
+                self.arrived.notify_all()
+
+    def wait_for(self, formulas: list[tuple[str, bool]]) -> None:
+        """Until these formulas are drawn (or drawing has ended), then take in what came."""
+        need = max((self.position.get(f, -1) + 1 for f in formulas), default=0)
+        if need <= self.absorbed:
+            return
+        with self.arrived:
+            while len(self.results) < need and not self.finished:
+                self.arrived.wait()
+            arrived = self.results[self.absorbed :]
+        if self.failure is not None:
+            raise self.failure
+        formulas = self.missing[self.absorbed : self.absorbed + len(arrived)]
+        self.absorbed += len(arrived)
+        for formula, drawn in zip(formulas, arrived, strict=True):
+            if _worth_keeping(drawn):
+                value = _value(drawn)
+                self.values[self.keys[formula]] = value
+                self.drawn.append((self.keys[formula], value))
+        self._parse(formulas)
+
+    def finish(self) -> None:
+        """Every drawing made is kept in the cache, in one write."""
+        self.wait_for(self.missing)
+        self.ctx.cache.put_many(self.drawn)
+
+    def _parse(self, formulas: list[tuple[str, bool]]) -> None:
+        """The <svg> of these formulas' drawings, parsed in one go."""
+        if self.ctx.math_images:
+            return  # rasterising each formula costs far more than its parse
+        fresh: dict[str, int] = {}
+        for formula in formulas:
+            drawn = _decode(self.values.get(self.keys.get(formula, "")))
+            if drawn is None or isinstance(drawn, MathError):
+                continue
+            markup = svg_of(drawn, formula[1])
+            if markup in self.svgs:  # the same drawing as another formula's
+                svg, left = self.svgs[markup]
+                self.svgs[markup] = (svg, left + self.uses[formula])
+            else:
+                fresh[markup] = fresh.get(markup, 0) + self.uses[formula]
+        if not fresh:
+            return
+        # each in a <div> of its own: taking it out of so small a parent costs nothing
+        body = BeautifulSoup("".join(f"<div>{m}</div>" for m in fresh), "lxml").body
+        boxes = list(body.contents) if body is not None else []
+        if len(boxes) != len(fresh):
+            return  # not what we wrote: each drawing is parsed on its own
+        for (markup, uses), box in zip(fresh.items(), boxes, strict=True):
+            children = box.contents if isinstance(box, Tag) else []
+            if len(children) == 1 and isinstance(children[0], Tag) and children[0].name == "svg":
+                self.svgs[markup] = (children[0], uses)
+
+    def drawing(self, tex: str, display: bool) -> Drawing:
+        """One formula's drawing (see `drawing`); raises MathError when it cannot be drawn."""
+        held = _decode(self.values.get(self.keys.get((tex, display), "")))
+        if isinstance(held, MathError):
+            raise held
+        return held if held is not None else drawing(tex, display, self.ctx.cache)
+
+    def markup(self, d: Drawing, display: bool, tex: str) -> list[PageElement]:
+        """The drawing's nodes, to insert in the article."""
+        if self.ctx.math_images:
+            return parse_fragment(img_of(d, display, tex))
+        markup = svg_of(d, display)
+        found = self.svgs.get(markup)
+        if found is None:
+            return parse_fragment(markup)
+        svg, left = found
+        if left > 1:
+            self.svgs[markup] = (svg, left - 1)
+            return [copy.copy(svg)]
+        del self.svgs[markup]
+        return [svg.extract()]
 
 
 def tex_to_svg(tex: str, display: bool, store: Cache) -> str:
@@ -324,7 +447,7 @@ def _plan(tex: str, display: bool) -> list[tuple[str, bool]]:
     return wanted
 
 
-def _render(node: Tag, ctx: Context, display: bool) -> None:
+def _render(node: Tag, ctx: Context, display: bool, drawings: _Drawings) -> None:
     tex = str(node.get("data-tex") or node.get_text())
     line_attr = node.get("data-line")
     line = int(str(line_attr)) if line_attr else None
@@ -334,11 +457,11 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         body, label = split_tag(body)
     try:
         if _CJK.search(body) and (parts := split_cjk(body)):
-            pieces = _draw_pieces(parts, display, ctx)
+            pieces = _draw_pieces(parts, display, drawings)
         else:
-            pieces = _markup(drawing(body, display, ctx.cache), display, body, ctx)
+            pieces = drawings.markup(drawings.drawing(body, display), display, body)
         if label is not None:
-            pieces = _with_label(pieces, label, ctx)
+            pieces = _with_label(pieces, label, drawings)
     except MathError as exc:
         ctx.warn(
             "W5",
@@ -353,7 +476,9 @@ def _render(node: Tag, ctx: Context, display: bool) -> None:
         node["style"] = "display:flex;align-items:center"
 
 
-def _draw_pieces(parts: list[tuple[str, str]], display: bool, ctx: Context) -> list[PageElement]:
+def _draw_pieces(
+    parts: list[tuple[str, str]], display: bool, drawings: _Drawings
+) -> list[PageElement]:
     """Chinese at a formula's top level set as text between the drawn TeX pieces."""
     pieces: list[PageElement] = []
     for kind, text in parts:
@@ -361,11 +486,11 @@ def _draw_pieces(parts: list[tuple[str, str]], display: bool, ctx: Context) -> l
             pieces.append(NavigableString(text))
         else:
             tex = f"\\displaystyle {text}" if display else text
-            pieces.extend(_markup(drawing(tex, False, ctx.cache), False, text, ctx))
+            pieces.extend(drawings.markup(drawings.drawing(tex, False), False, text))
     return pieces
 
 
-def _with_label(pieces: list[PageElement], label: str, ctx: Context) -> list[PageElement]:
+def _with_label(pieces: list[PageElement], label: str, drawings: _Drawings) -> list[PageElement]:
     """The formula centred and its tag at the right edge (flex survives in WeChat, W10)."""
     soup = BeautifulSoup("", "html.parser")
     left = soup.new_tag("span", attrs={"style": "flex:1 1 0"})
@@ -376,7 +501,7 @@ def _with_label(pieces: list[PageElement], label: str, ctx: Context) -> list[Pag
     )
     if "\\" in label or "$" in label:
         tex = f"\\text{{{label}}}"
-        right.extend(_markup(drawing(tex, False, ctx.cache), False, tex, ctx))
+        right.extend(drawings.markup(drawings.drawing(tex, False), False, tex))
     else:
         right.string = label
     return [left, middle, right]
@@ -442,16 +567,14 @@ def fix_math(soup: BeautifulSoup, ctx: Context) -> None:
             ),
             hint="split the article, or turn long derivations into images",
         )
-    drawn = nodes[:MAX_FORMULAS]
-    prefetch(
-        [
-            wanted
-            for node, display in drawn
-            for wanted in _plan(str(node.get("data-tex") or node.get_text()), display)
-        ],
-        ctx.cache,
-    )
-    for node, display in drawn:
-        _render(node, ctx, display)
-    for node, display in nodes[MAX_FORMULAS:]:
+    drawn = [
+        (node, display, _plan(str(node.get("data-tex") or node.get_text()), display))
+        for node, display in nodes[:MAX_FORMULAS]
+    ]
+    drawings = _Drawings([formula for _, _, wanted in drawn for formula in wanted], ctx)
+    for node, display in nodes[MAX_FORMULAS:]:  # while V8 draws
         _show_source(node, str(node.get("data-tex") or node.get_text()), display)
+    for node, display, wanted in drawn:
+        drawings.wait_for(wanted)
+        _render(node, ctx, display, drawings)
+    drawings.finish()
