@@ -7,11 +7,14 @@ import os
 import re
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from bs4 import BeautifulSoup, Tag
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 from markdown import markdown as python_markdown
+from markdown.inlinepatterns import InlineProcessor as Pattern
+from markdown.treeprocessors import InlineProcessor
 
 from tests.conftest import convert_text
 from wxformat.mdext.linear import LinearInlineExtension
@@ -184,6 +187,53 @@ def test_the_linear_guard_changes_nothing_our_extensions_do_with_links(text: str
     guarded = _markdown(1).convert(text)
     assert type(_markdown(1).inlinePatterns["image_link"]).__name__ == "SizedImageProcessor"
     assert guarded == _without_linear_guard(_markdown(1)).convert(text)
+
+
+def _python_markdown_inline_pass(md: Markdown) -> Markdown:
+    """The same Markdown with Python-Markdown's own inline pass and emphasis processor."""
+    md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+    emphasis = md.inlinePatterns["em_strong"]
+    emphasis.__class__ = next(c for c in type(emphasis).__mro__[1:] if issubclass(c, Pattern))
+    return md
+
+
+inline_soup = st.lists(
+    st.sampled_from(
+        [
+            *("*", "**", "***", "_", "__", "*a*", "_a_", " *a* ", "a_b", "x*y", "a", " ", "\n"),
+            *("[a](b)", "![c](d)", '[a](<b c> "t")', "[x]", "[x][]", "[^1]", "[", "](", ")"),
+            *("`", "\\", "&amp;", "~~", "==", "++", "^", "<b>", "</b>", "{a|b}", "[a]{b}"),
+            *("http://e.com", "m@x.io", "中", "!", "'", "=10x)", "  \n", "\x03"),
+        ]
+    ),
+    max_size=40,
+).map(lambda parts: "[x]: /u\n[^1]: note\n\n" + "".join(parts))
+
+INLINE_PASS_CASES = [
+    "[a](b)[c](d) [e](f)",  # a link right after a link: its `[` reads the placeholder
+    "*a**b* *c* x*y* *d*",  # emphasis right after emphasis, and inside a word
+    "*a*_a_",  # a delimiter right after emphasis reads the character before it
+    "*中**x*y_a_",  # ... and pairs otherwise than after the placeholder
+    "***a*** **b** *c* ***d* e** *f*",  # delimiters paired several at once, kept for later
+    " *a* _[x]_a_`a *a* '",  # ... paired after a match was replaced: taken again, rebuilt
+    "***_*a*_a_",  # ... kept, with the next one found by position
+    "[a](b ( [c](d) [e](<f g> 'h')",
+    # a link whose end Python-Markdown's slicing places at -1 (the last character)
+    "`[x]: /u\n)[^1]<span>\t[|a@b.cc***[^1]=_a[~ ***a[^1]([x]: /u\n.#\\}/'(a>******",
+]
+
+
+@pytest.mark.parametrize("text", INLINE_PASS_CASES)
+def test_the_inline_pass_reads_what_python_markdown_s_reads(text: str) -> None:
+    # ours searches on past each match instead of rebuilding the text; where that could
+    # change what a pattern sees, it rebuilds first: the HTML is the same
+    assert _markdown(1).convert(text) == _python_markdown_inline_pass(_markdown(1)).convert(text)
+
+
+@settings(max_examples=int(os.environ.get("WXFORMAT_EXAMPLES", "150")) * 4, deadline=None)
+@given(inline_soup)
+def test_the_inline_pass_reads_any_inline_mix_as_python_markdown_does(text: str) -> None:
+    assert _markdown(1).convert(text) == _python_markdown_inline_pass(_markdown(1)).convert(text)
 
 
 html_pieces = st.sampled_from(

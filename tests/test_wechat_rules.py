@@ -214,6 +214,25 @@ def test_w18_footnotes_have_no_in_page_links_and_continue_numbering() -> None:
     assert "↩" not in soup.get_text()
 
 
+def test_w18_marks_among_unwrapped_links_are_in_place_and_styled() -> None:
+    """The marks go in after the other links are unwrapped, each paragraph rebuilt at once:
+    each must still follow its link and be reached by the stages after (the theme's style)."""
+    piece = (
+        "[A](https://a.example) ![i](https://i.example/p.png) [in page](#x) "
+        "*[B](https://b.example)* [![pic](https://i.example/q.png)](https://c.example)"
+        "[C](https://c.example) "
+    )
+    soup = soup_of("Read " + piece * 3 + "end.")
+    paragraph = soup.find("p")
+    assert isinstance(paragraph, Tag)
+    marks = paragraph.find_all("sup")
+    assert [m.get_text() for m in marks] == ["[1]", "[2]", "[3]"] * 3
+    assert all("font-size:0.75em" in str(m.get("style")) for m in marks)
+    # each mark right after its link's text, nothing of the unwrapped links lost
+    assert paragraph.get_text().startswith("Read A[1] in page B[2]C[3] A[1] in page B[2]C[3]")
+    assert len(paragraph.find_all("img")) == 6 and not paragraph.find_all("a")
+
+
 def test_w19_local_image_is_embedded_within_limit(tmp_path: Path) -> None:
     png = base64.b64decode(OPAQUE_PNG)
     (tmp_path / "img").mkdir()

@@ -30,6 +30,7 @@ class SizedImageProcessor(LinearImageProcessor):
     """An image whose link ends in a size suffix gets that width; the suffix leaves `src`.
     Built on the linear image processor (mdext.linear), so many images stay cheap."""
 
+    wx_lookback = 0  # handleMatch reads what ImageInlineProcessor's does: the inline pass
     _size: re.Match[str] | None = None
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:

@@ -27,7 +27,10 @@ from markdown.inlinepatterns import (
     ImageInlineProcessor,
     InlineProcessor,
     LinkInlineProcessor,
+    ReferenceInlineProcessor,
 )
+
+from wxformat.mdext import inline_pass
 
 MAX_LINK_PARENS = 32
 _ENTITY = ENTITY_RE[1:-1]  # the pattern without its group
@@ -86,6 +89,9 @@ class _LinearLinks(InlineProcessor):
     _brackets: _Brackets | None = None
     _view: tuple[str, int] | None = None  # a text whose end from this index on ends ours
     guarded = True  # False: Python-Markdown's own search (what the tests compare with)
+    # the inline pass may search on past a match in place (mdext.inline_pass) when
+    # handleMatch reads the text only from the match on: Python-Markdown's link handlers do
+    wx_lookback: int | None = None
 
     def _table_for(self, data: str, p: int) -> _Brackets | None:
         """A table whose answers hold for data from p on, if the last one does."""
@@ -161,6 +167,11 @@ class _LinearLinks(InlineProcessor):
 _LINK_PROCESSORS: tuple[str, ...] = ("reference", "link", "image_link", "image_reference")
 _LINK_PROCESSORS += ("short_reference", "short_image_ref")
 _linear_classes: dict[type[Any], type[Any]] = {}
+_FORWARD_HANDLERS = {
+    LinkInlineProcessor.handleMatch,
+    ImageInlineProcessor.handleMatch,
+    ReferenceInlineProcessor.handleMatch,
+}
 
 
 def _linear(cls: type[Any]) -> type[Any]:
@@ -169,19 +180,24 @@ def _linear(cls: type[Any]) -> type[Any]:
     if issubclass(cls, _LinearLinks):  # built on a linear processor already
         return cls
     if cls not in _linear_classes:
-        _linear_classes[cls] = type(f"Linear{cls.__name__}", (_LinearLinks, cls), {})
+        forward = cls.handleMatch in _FORWARD_HANDLERS
+        attributes = {"wx_lookback": 0 if forward else None}
+        _linear_classes[cls] = type(f"Linear{cls.__name__}", (_LinearLinks, cls), attributes)
     return _linear_classes[cls]
 
 
 class LinearImageProcessor(_LinearLinks, ImageInlineProcessor):
     """For extensions that read more of an image link (the dialects' `=120x` size)."""
 
+    wx_lookback = 0  # ImageInlineProcessor.handleMatch reads from the match on
+
 
 _linear_classes[ImageInlineProcessor] = LinearImageProcessor
 
 
 class LinearInlineExtension(Extension):
-    """Link processors that find brackets once per text, and entity runs matched whole."""
+    """Link processors that find brackets once per text, entity runs matched whole, and an
+    inline pass that rebuilds a text once per pattern, not once per match."""
 
     def extendMarkdown(self, md: Markdown) -> None:
         # registered last, so each link processor is the one the other extensions left
@@ -192,3 +208,7 @@ class LinearInlineExtension(Extension):
                 if isinstance(processor, LinkInlineProcessor):
                     processor.__class__ = _linear(type(processor))
         md.inlinePatterns.register(HtmlInlineProcessor(ENTITY_RUN_RE, md), "wx_entity_run", 81)
+        if inline_pass.available():  # in place of Markdown's own, at its priority
+            md.treeprocessors.register(inline_pass.LinearInlineProcessor(md), "inline", 20)
+            if "em_strong" in md.inlinePatterns:
+                inline_pass.quick_emphasis(md.inlinePatterns["em_strong"])
