@@ -17,10 +17,10 @@ import re
 from functools import lru_cache
 
 from bs4 import BeautifulSoup
-from bs4.element import Tag
+from bs4.element import PageElement, Tag
 
 from wxformat.tree import ancestor, children, first, tags
-from wxformat.wechat.context import Context, parse_fragment
+from wxformat.wechat.context import Context, copy_tag, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 
 MAX_DEPTH = 2
@@ -61,26 +61,65 @@ def label_width(label: str) -> float:
     return sum(GLYPHS[char][0] for char in label) / SIZE
 
 
-@lru_cache(maxsize=512)
-def number_svg(label: str) -> str:
-    """The label (such as "12.") drawn as SVG outlines, sized in em, with no text nodes."""
+@lru_cache(maxsize=1024)
+def _glyph_path(char: str, x: float) -> str:
+    return _shift(GLYPHS[char][1], x)
+
+
+def _number_parts(label: str) -> tuple[str, str, list[tuple[str, float]]]:
+    """The label's SVG viewBox, style, and each character with where it is drawn."""
     x = 0.0
-    paths = []
+    glyphs = []
     for char in label:
-        width, path = GLYPHS[char]
-        paths.append(f'<path d="{_shift(path, x)}"/>')
-        x += width
+        glyphs.append((char, x))
+        x += GLYPHS[char][0]
     height = ASCENT
     style = (
         f"display:inline-block;width:{x / SIZE:.3f}em;height:{height / SIZE:.3f}em;"
         "vertical-align:baseline;max-width:none;overflow:visible"
     )
+    return f"0 -{height} {x:.3f} {height}", style, glyphs
+
+
+def number_svg(label: str) -> str:
+    """The label (such as "12.") drawn as SVG outlines, sized in em, with no text nodes."""
+    view_box, style, glyphs = _number_parts(label)
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 -{height} {x:.3f} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" '
         f'fill="currentColor" stroke="currentColor" stroke-width="0.5" style="{style}">'
-        + "".join(paths)
+        + "".join(f'<path d="{_glyph_path(char, x)}"/>' for char, x in glyphs)
         + "</svg>"
     )
+
+
+def _number_tree(label: str) -> Tag:
+    """`number_svg(label)` as parse_fragment would give it, from parsed templates: a list
+    of 20,000 items has 20,000 labels, and parsing each took a third of a millisecond."""
+    view_box, style, glyphs = _number_parts(label)
+    tree = copy_tag(_number_templates()[0])
+    # plain strings, which bs4's attribute dict would store as they are
+    tree.attrs.update(viewbox=view_box, style=style)
+    _adopt(tree, [copy_tag(_glyph_template(char, x)) for char, x in glyphs])
+    return tree
+
+
+@lru_cache(maxsize=1)
+def _number_templates() -> tuple[Tag, Tag]:
+    """An empty number SVG and one of its paths, as the parser makes them."""
+    (svg,) = parse_fragment(number_svg("1"))
+    assert isinstance(svg, Tag) and list(svg.attrs)[1] == "viewbox"
+    path = svg.contents[0]
+    assert isinstance(path, Tag) and list(path.attrs) == ["d"]
+    svg.clear()
+    return svg, path
+
+
+@lru_cache(maxsize=1024)
+def _glyph_template(char: str, x: float) -> Tag:
+    """A path drawing char at x, as the parser makes it, to copy."""
+    path = copy_tag(_number_templates()[1])
+    path.attrs.update(d=_glyph_path(char, x))
+    return path
 
 
 def _depth(node: Tag) -> int:
@@ -123,21 +162,79 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
         deep.decompose()
 
 
-def _marker(soup: BeautifulSoup, lst: Tag, item: Tag, index: int, level: int) -> Tag:
+def _marker(made: _Made, lst: Tag, item: Tag, index: int, level: int, footnotes: bool) -> Tag:
     number = item.get("data-number")
-    marker = soup.new_tag("span")
-    if ancestor(lst, cls="wx-footnotes") is not None:
-        marker["class"] = "wx-marker wx-marker-footnote"
+    if footnotes:
+        marker = made.tag("span", "wx-marker wx-marker-footnote")
         marker.string = f"[{int(str(lst.get('start') or 1)) + index}]\u00a0"
         return marker
     if number == "bullet" or (number is None and lst.name == "ul"):
-        marker["class"] = f"wx-marker wx-bullet wx-bullet-{min(level, 3)}"
-        marker.extend(parse_fragment(bullet_svg(level), reuse=True))
+        marker = made.tag("span", f"wx-marker wx-bullet wx-bullet-{min(level, 3)}")
+        _adopt(marker, [_copy_tree(_bullet_template(level))])
         return marker
     value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
-    marker["class"] = "wx-marker wx-number"
-    marker.extend(parse_fragment(number_svg(f"{value}."), reuse=True))
+    marker = made.tag("span", "wx-marker wx-number")
+    _adopt(marker, [_number_tree(f"{value}.")])
     return marker
+
+
+class _Made:
+    """New elements of this article's tree, made as copies of one made by bs4's `new_tag`
+    with the same name and class (new_tag and setting a class cost more than copying)."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.soup = soup
+        self.templates: dict[tuple[str, str], Tag] = {}
+
+    def tag(self, name: str, cls: str) -> Tag:
+        template = self.templates.get((name, cls))
+        if template is None:
+            template = self.templates[name, cls] = self.soup.new_tag(name)
+            template["class"] = cls
+        return copy_tag(template)
+
+
+@lru_cache(maxsize=8)
+def _bullet_template(level: int) -> Tag:
+    (svg,) = parse_fragment(bullet_svg(level))
+    assert isinstance(svg, Tag)
+    return svg
+
+
+def _copy_tree(tag: Tag) -> Tag:
+    """A detached copy of an element of elements (a drawing), as `copy.copy` makes it."""
+    new = copy_tag(tag)
+    if tag.contents:
+        kids: list[PageElement] = []
+        for child in tag.contents:
+            assert isinstance(child, Tag), "drawings have no text"
+            kids.append(_copy_tree(child))
+        _adopt(new, kids)
+    return new
+
+
+def _adopt(parent: Tag, kids: list[PageElement]) -> None:
+    """Make detached subtrees (fresh copies, each linked within itself) the children of a
+    parent that has none: what `extend` does, without bs4's checks and searches per node."""
+    last: PageElement = parent
+    for kid in kids:
+        kid.parent = parent
+        kid.previous_sibling = parent.contents[-1] if parent.contents else None
+        if kid.previous_sibling is not None:
+            kid.previous_sibling.next_sibling = kid
+        parent.contents.append(kid)
+        last.next_element = kid
+        kid.previous_element = last
+        last = kid
+        while isinstance(last, Tag) and last.contents:
+            last = last.contents[-1]
+    last.next_element = None
+
+
+def _last_descendant(node: PageElement) -> PageElement:
+    while isinstance(node, Tag) and node.contents:
+        node = node.contents[-1]
+    return node
 
 
 def _number_column(lst: Tag, items: list[Tag]) -> str | None:
@@ -157,17 +254,21 @@ def _number_column(lst: Tag, items: list[Tag]) -> str | None:
 
 def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
     _flatten_deep_lists(soup, ctx)
+    made = _Made(soup)
     for lst in tags(soup, "ul", "ol"):
         depth = _depth(lst)
         lst["class"] = f"wx-list wx-list-{depth}"
         items = children(lst, "li")
         column = _number_column(lst, items)
+        footnotes = ancestor(lst, cls="wx-footnotes") is not None
         for index, item in enumerate(items):
             level = int(str(item.get("data-level") or depth))
             task = first(item, cls=("wx-task", "wx-task-done"))
             is_task = task is not None and ancestor(task, "li") is item
             marker = (
-                None if is_task and lst.name == "ul" else _marker(soup, lst, item, index, level)
+                None
+                if is_task and lst.name == "ul"
+                else _marker(made, lst, item, index, level, footnotes)
             )
             for attr in ("data-level", "data-number"):
                 if item.has_attr(attr):
@@ -175,18 +276,35 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
             item["class"] = f"wx-li wx-li-{min(level, 3)}"
             # one section per item (W16): the marker, then the content beside it, so lines
             # that wrap align with the text, not under the marker
-            body = soup.new_tag("section")
-            body["class"] = "wx-li-body"
-            content = soup.new_tag("section")
-            content["class"] = "wx-li-content"
-            for child in list(item.contents):
-                content.append(child.extract())
-            if marker is not None:
-                if column and "wx-number" in marker["class"]:
-                    marker["style"] = f"min-width:{column}"
-                body.append(marker)
-            body.append(content)
-            item.append(body)
+            body = made.tag("section", "wx-li-body")
+            content = made.tag("section", "wx-li-content")
+            if marker is not None and column and "wx-number" in marker["class"]:
+                marker["style"] = f"min-width:{column}"
+            _wrap_contents(item, body, marker, content)
+
+
+def _wrap_contents(item: Tag, body: Tag, marker: Tag | None, content: Tag) -> None:
+    """Give the item one child, body, holding the marker (if any) and content, which takes
+    over the item's children: bs4's `extract` and `append` per child searched and relinked
+    far more than this needs."""
+    kept = item.contents
+    after = _last_descendant(item).next_element
+    for child in kept:
+        child.parent = content
+    content.contents = kept
+    _adopt(body, [content] if marker is None else [marker, content])
+    item.contents = []
+    _adopt(item, [body])
+    # content's own children were detached from the chain by _adopt: link them back
+    if kept:
+        content.next_element = kept[0]
+        kept[0].previous_element = content
+        tail = _last_descendant(kept[-1])
+    else:
+        tail = content
+    tail.next_element = after
+    if after is not None:
+        after.previous_element = tail
 
 
 def _item_line(item: Tag, ctx: Context) -> int | None:
