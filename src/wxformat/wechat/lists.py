@@ -13,14 +13,16 @@ widest number so the items' text lines up. Footnotes keep their typed `[n]`.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from bs4 import BeautifulSoup
-from bs4.element import PageElement, Tag
+from bs4.element import NavigableString, PageElement, Tag
 
 from wxformat.tree import ancestor, children, first, tags
-from wxformat.wechat.context import Context, copy_tag, parse_fragment
+from wxformat.wechat.context import Context, Stamp, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 
 MAX_DEPTH = 2
@@ -92,34 +94,45 @@ def number_svg(label: str) -> str:
     )
 
 
-def _number_tree(label: str) -> Tag:
-    """`number_svg(label)` as parse_fragment would give it, from parsed templates: a list
-    of 20,000 items has 20,000 labels, and parsing each took a third of a millisecond."""
+def _number_drawing(label: str) -> list[Tag]:
+    """`number_svg(label)` as parse_fragment would give it, as its elements in document
+    order, from parsed templates: a list of 20,000 items has 20,000 labels, and parsing
+    each took a third of a millisecond."""
     view_box, style, glyphs = _number_parts(label)
-    tree = copy_tag(_number_templates()[0])
+    svg = _number_stamp().one()
     # plain strings, which bs4's attribute dict would store as they are
-    tree.attrs.update(viewbox=view_box, style=style)
-    _adopt(tree, [copy_tag(_glyph_template(char, x)) for char, x in glyphs])
-    return tree
+    svg.attrs.update(viewbox=view_box, style=style)
+    paths = [_glyph_stamp(char, x).one() for char, x in glyphs]
+    _family(svg, paths)
+    return [svg, *paths]
 
 
 @lru_cache(maxsize=1)
-def _number_templates() -> tuple[Tag, Tag]:
-    """An empty number SVG and one of its paths, as the parser makes them."""
+def _number_stamp() -> Stamp:
+    """An empty number SVG, as the parser makes it."""
     (svg,) = parse_fragment(number_svg("1"))
     assert isinstance(svg, Tag) and list(svg.attrs)[1] == "viewbox"
-    path = svg.contents[0]
-    assert isinstance(path, Tag) and list(path.attrs) == ["d"]
     svg.clear()
-    return svg, path
+    return Stamp(svg)
 
 
 @lru_cache(maxsize=1024)
-def _glyph_template(char: str, x: float) -> Tag:
-    """A path drawing char at x, as the parser makes it, to copy."""
-    path = copy_tag(_number_templates()[1])
+def _glyph_stamp(char: str, x: float) -> Stamp:
+    """A path drawing char at x, as the parser makes it."""
+    (svg,) = parse_fragment(number_svg("1"))
+    assert isinstance(svg, Tag)
+    path = svg.contents[0]
+    assert isinstance(path, Tag) and list(path.attrs) == ["d"]
+    path.extract()
     path.attrs.update(d=_glyph_path(char, x))
-    return path
+    return Stamp(path)
+
+
+@lru_cache(maxsize=8)
+def _bullet_stamp(level: int) -> Stamp:
+    (svg,) = parse_fragment(bullet_svg(level))
+    assert isinstance(svg, Tag)
+    return Stamp(svg)
 
 
 def _depth(node: Tag) -> int:
@@ -162,20 +175,29 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
         deep.decompose()
 
 
-def _marker(made: _Made, lst: Tag, item: Tag, index: int, level: int, footnotes: bool) -> Tag:
+def _marker(
+    made: _Made, lst: Tag, item: Tag, index: int, level: int, footnotes: bool
+) -> list[PageElement]:
+    """The item's marker and what is in it, in document order, linked among themselves."""
     number = item.get("data-number")
+    drawing: list[Tag]
     if footnotes:
         marker = made.tag("span", "wx-marker wx-marker-footnote")
-        marker.string = f"[{int(str(lst.get('start') or 1)) + index}]\u00a0"
-        return marker
+        text = NavigableString(f"[{int(str(lst.get('start') or 1)) + index}]\u00a0")
+        _family(marker, [text])
+        _chain([marker, text])
+        return [marker, text]
     if number == "bullet" or (number is None and lst.name == "ul"):
         marker = made.tag("span", f"wx-marker wx-bullet wx-bullet-{min(level, 3)}")
-        _adopt(marker, [_copy_tree(_bullet_template(level))])
-        return marker
-    value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
-    marker = made.tag("span", "wx-marker wx-number")
-    _adopt(marker, [_number_tree(f"{value}.")])
-    return marker
+        drawing = _bullet_stamp(level)()
+    else:
+        value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
+        marker = made.tag("span", "wx-marker wx-number")
+        drawing = _number_drawing(f"{value}.")
+    _family(marker, drawing[:1])
+    nodes: list[PageElement] = [marker, *drawing]
+    _chain(nodes)
+    return nodes
 
 
 class _Made:
@@ -184,51 +206,37 @@ class _Made:
 
     def __init__(self, soup: BeautifulSoup) -> None:
         self.soup = soup
-        self.templates: dict[tuple[str, str], Tag] = {}
+        self.stamps: dict[tuple[str, str], Stamp] = {}
 
     def tag(self, name: str, cls: str) -> Tag:
-        template = self.templates.get((name, cls))
-        if template is None:
-            template = self.templates[name, cls] = self.soup.new_tag(name)
+        stamp = self.stamps.get((name, cls))
+        if stamp is None:
+            template = self.soup.new_tag(name)
             template["class"] = cls
-        return copy_tag(template)
+            stamp = self.stamps[name, cls] = Stamp(template)
+        return stamp.one()
 
 
-@lru_cache(maxsize=8)
-def _bullet_template(level: int) -> Tag:
-    (svg,) = parse_fragment(bullet_svg(level))
-    assert isinstance(svg, Tag)
-    return svg
-
-
-def _copy_tree(tag: Tag) -> Tag:
-    """A detached copy of an element of elements (a drawing), as `copy.copy` makes it."""
-    new = copy_tag(tag)
-    if tag.contents:
-        kids: list[PageElement] = []
-        for child in tag.contents:
-            assert isinstance(child, Tag), "drawings have no text"
-            kids.append(_copy_tree(child))
-        _adopt(new, kids)
-    return new
-
-
-def _adopt(parent: Tag, kids: list[PageElement]) -> None:
-    """Make detached subtrees (fresh copies, each linked within itself) the children of a
-    parent that has none: what `extend` does, without bs4's checks and searches per node."""
-    last: PageElement = parent
+def _family(parent: Tag, kids: Sequence[PageElement]) -> None:
+    """Make detached nodes the children of a parent that has none (parent and sibling
+    links; the caller links them in document order)."""
+    parent.contents = list(kids)
+    previous = None
     for kid in kids:
         kid.parent = parent
-        kid.previous_sibling = parent.contents[-1] if parent.contents else None
-        if kid.previous_sibling is not None:
-            kid.previous_sibling.next_sibling = kid
-        parent.contents.append(kid)
-        last.next_element = kid
-        kid.previous_element = last
-        last = kid
-        while isinstance(last, Tag) and last.contents:
-            last = last.contents[-1]
-    last.next_element = None
+        kid.previous_sibling = previous
+        if previous is not None:
+            previous.next_sibling = kid
+        previous = kid
+    if previous is not None:
+        previous.next_sibling = None
+
+
+def _chain(nodes: Sequence[PageElement]) -> None:
+    """Link nodes, given in document order, as each other's next and previous elements."""
+    for before, after in itertools.pairwise(nodes):
+        before.next_element = after
+        after.previous_element = before
 
 
 def _last_descendant(node: PageElement) -> PageElement:
@@ -278,12 +286,15 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
             # that wrap align with the text, not under the marker
             body = made.tag("section", "wx-li-body")
             content = made.tag("section", "wx-li-content")
-            if marker is not None and column and "wx-number" in marker["class"]:
-                marker["style"] = f"min-width:{column}"
+            if marker is not None and column:
+                span = marker[0]
+                assert isinstance(span, Tag)
+                if "wx-number" in span["class"]:
+                    span["style"] = f"min-width:{column}"
             _wrap_contents(item, body, marker, content)
 
 
-def _wrap_contents(item: Tag, body: Tag, marker: Tag | None, content: Tag) -> None:
+def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement] | None, content: Tag) -> None:
     """Give the item one child, body, holding the marker (if any) and content, which takes
     over the item's children: bs4's `extract` and `append` per child searched and relinked
     far more than this needs."""
@@ -292,19 +303,21 @@ def _wrap_contents(item: Tag, body: Tag, marker: Tag | None, content: Tag) -> No
     for child in kept:
         child.parent = content
     content.contents = kept
-    _adopt(body, [content] if marker is None else [marker, content])
-    item.contents = []
-    _adopt(item, [body])
-    # content's own children were detached from the chain by _adopt: link them back
-    if kept:
-        content.next_element = kept[0]
-        kept[0].previous_element = content
-        tail = _last_descendant(kept[-1])
+    if marker is None:
+        _family(body, [content])
+        _chain([item, body, content])
     else:
-        tail = content
-    tail.next_element = after
-    if after is not None:
-        after.previous_element = tail
+        _family(body, [marker[0], content])
+        _chain([item, body, marker[0]])
+        _chain([marker[-1], content])
+    _family(item, [body])
+    # content's children keep their links among themselves and to what follows the item
+    if kept:
+        _chain([content, kept[0]])
+    else:
+        content.next_element = after
+        if after is not None:
+            after.previous_element = content
 
 
 def _item_line(item: Tag, ctx: Context) -> int | None:
