@@ -5,9 +5,10 @@ titled section, and every block gets the class hook its theme rule needs."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
+from bs4.element import PageElement
 
-from wxformat.tree import children, first, has_class, tags
-from wxformat.wechat.context import Context, parse_fragment
+from wxformat.tree import children, first, has_class, last_first, tags
+from wxformat.wechat.context import Context, Stamp, parse_fragment
 
 ALIGN = {"center", "left", "right", "justify"}
 
@@ -47,15 +48,49 @@ def checkbox_svg(checked: bool) -> str:
 
 def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
     """W2: WeChat removes inputs, so a checkbox becomes a drawn ☐/☑; other inputs go."""
-    for box in tags(soup, "input"):
+    glyphs: dict[bool, Stamp] = {}
+    # last first, each with its place: bs4's replace_with and decompose search the parent
+    for box, parent, index in last_first(tags(soup, "input")):
         if str(box.get("type") or "").lower() == "checkbox":
             checked = box.has_attr("checked")
-            glyph = soup.new_tag("span")
-            glyph["class"] = "wx-task-done" if checked else "wx-task"
-            glyph.extend(parse_fragment(checkbox_svg(checked), reuse=True))
-            box.replace_with(glyph)
+            stamp = glyphs.get(checked)
+            if stamp is None:
+                glyph = soup.new_tag("span")
+                glyph["class"] = "wx-task-done" if checked else "wx-task"
+                glyph.extend(parse_fragment(checkbox_svg(checked)))
+                stamp = glyphs[checked] = Stamp(glyph)
+            _put_in_place(box, parent, index, stamp())
         else:
+            box.extract(_self_index=index)
             box.decompose()
+
+
+def _put_in_place(old: Tag, parent: Tag, index: int, nodes: list[Tag]) -> None:
+    """Put a detached element (given as its elements in document order, linked among
+    themselves) where old, the parent's child at index, is; old leaves the tree with its
+    descendants, as bs4's `replace_with` leaves it, without searching the parent for it."""
+    new, last_new = nodes[0], nodes[-1]
+    last_old: PageElement = old
+    while isinstance(last_old, Tag) and last_old.contents:
+        last_old = last_old.contents[-1]
+    before, after = old.previous_element, last_old.next_element
+    left, right = old.previous_sibling, old.next_sibling
+    parent.contents[index] = new
+    new.parent = parent
+    new.previous_sibling, new.next_sibling = left, right
+    if left is not None:
+        left.next_sibling = new
+    if right is not None:
+        right.previous_sibling = new
+    new.previous_element = before
+    if before is not None:
+        before.next_element = new
+    last_new.next_element = after
+    if after is not None:
+        after.previous_element = last_new
+    old.parent = old.previous_element = None
+    old.previous_sibling = old.next_sibling = None
+    last_old.next_element = None
 
 
 def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:

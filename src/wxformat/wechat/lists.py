@@ -144,16 +144,28 @@ def _depth(node: Tag) -> int:
 
 
 def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
-    """Move each list at depth 3+ out of its item into the depth-2 list, after the item."""
-    warned = False
-    while True:
-        deep = next((lst for lst in tags(soup, "ul", "ol") if _depth(lst) > MAX_DEPTH), None)
-        if deep is None:
-            return
+    """Move each list at depth 3+ out of its item into the depth-2 list, after the item.
+
+    As if each such list, outermost first, moved its items one by one to follow its item
+    (so a list inside a moved item may no longer be that deep), but planned on the tree as
+    it is, where each item will be, then each list that gets items rebuilt once: moving
+    them one by one searched the list for the item each time, and looked for the next
+    deep list from the article's start."""
+    deep_lists = [lst for lst in tags(soup, "ul", "ol") if _depth(lst) > MAX_DEPTH]
+    if not deep_lists:
+        return
+    follow: dict[int, list[Tag]] = {}  # an item: the items that come to follow it
+    moved: dict[int, Tag] = {}  # items that move: the item they will follow
+    gone: dict[int, Tag] = {}  # the deep lists, which go once their items are out
+    anchors: list[Tag] = []
+    for deep in deep_lists:
+        depth = _depth_after_moves(deep, moved, gone)
+        if depth is None or depth <= MAX_DEPTH:
+            continue  # gone with a list it is in, or no longer deep where it will be
         parent_item = ancestor(deep, "li")
-        if parent_item is None:  # pragma: no cover - a list inside a list is inside an item
-            return
-        if not warned:
+        if parent_item is None:
+            break  # a list right inside a list (HTML): no item to follow; left as it is
+        if not gone:
             first_item = first(deep, "li")
             ctx.warn(
                 "W17",
@@ -162,17 +174,109 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
                 _item_line(first_item, ctx) if first_item else None,
                 "flatten the outline to two levels",
             )
-            warned = True
         level = int(str(parent_item.get("data-level") or MAX_DEPTH)) + 1
-        anchor = parent_item
         number = int(str(deep.get("start") or 1))
-        for item in children(deep, "li"):
+        items = children(deep, "li")
+        for item in items:
             item["data-level"] = str(level)
             item["data-number"] = str(number) if deep.name == "ol" else "bullet"
             number += 1
-            anchor.insert_after(item)
-            anchor = item
+            moved[id(item)] = parent_item
+        # each list's items go right after the item, ahead of those of lists before it
+        follow[id(parent_item)] = items + follow.get(id(parent_item), [])
+        anchors.append(parent_item)
+        gone[id(deep)] = deep
+    hosts = {
+        id(anchor.parent): anchor.parent
+        for anchor in anchors
+        if id(anchor) not in moved and anchor.parent is not None
+    }
+    outermost = [host for host in hosts.values() if not _inside_any(host, hosts)]
+    after = {id(host): _last_descendant(host).next_element for host in outermost}
+    # take the deep lists out of their parents, each parent's children rewritten once
+    parents = {id(deep.parent): deep.parent for deep in gone.values() if deep.parent}
+    for parent in parents.values():
+        _set_children(parent, [child for child in parent.contents if id(child) not in gone])
+    for deep in gone.values():
+        deep.contents = [child for child in deep.contents if id(child) not in moved]
+        for child in deep.contents:
+            child.parent = deep
+        deep.parent = deep.previous_sibling = deep.next_sibling = None
+        deep.previous_element = None
+        _relink(deep, None)  # decompose follows the links: only what is left in it
         deep.decompose()
+    for host in hosts.values():
+        _set_children(host, _with_followers(host.contents, follow))
+    for host in outermost:
+        _relink(host, after[id(host)])
+
+
+def _depth_after_moves(lst: Tag, moved: dict[int, Tag], gone: dict[int, Tag]) -> int | None:
+    """The list's depth once the moves planned so far are done (each moved item under
+    the parent of the item it follows), or None if it goes with a list it is in."""
+    depth, node = 1, lst
+    while True:
+        anchor = moved.get(id(node))
+        parent = anchor.parent if anchor is not None else node.parent
+        if anchor is not None and id(anchor) in moved:
+            node = anchor  # the item it follows moves too: under that one's new parent
+            continue
+        if parent is None:
+            return depth
+        if id(parent) in gone:
+            return None  # in a deep list, not in one of its items
+        depth += parent.name in ("ul", "ol")
+        node = parent
+
+
+def _inside_any(node: Tag, hosts: dict[int, Tag]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if id(parent) in hosts:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _with_followers(nodes: list[PageElement], follow: dict[int, list[Tag]]) -> list[PageElement]:
+    """The nodes, each followed by the items that come to follow it (and theirs)."""
+    out: list[PageElement] = []
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(follow.get(id(node), ())))
+    return out
+
+
+def _set_children(parent: Tag, kids: list[PageElement]) -> None:
+    """Make kids the parent's children (parent and sibling links)."""
+    parent.contents = kids
+    previous = None
+    for kid in kids:
+        kid.parent = parent
+        kid.previous_sibling = previous
+        if previous is not None:
+            previous.next_sibling = kid
+        previous = kid
+    if previous is not None:
+        previous.next_sibling = None
+
+
+def _relink(top: Tag, after: PageElement | None) -> None:
+    """Link top's subtree in document order, its last node to after."""
+    previous: PageElement = top
+    stack: list[PageElement] = list(reversed(top.contents))
+    while stack:
+        node = stack.pop()
+        previous.next_element = node
+        node.previous_element = previous
+        previous = node
+        if isinstance(node, Tag) and node.contents:
+            stack.extend(reversed(node.contents))
+    previous.next_element = after
+    if after is not None:
+        after.previous_element = previous
 
 
 def _marker(
