@@ -17,11 +17,12 @@ import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
-from wxformat.tree import ancestor, children, first, tags
+from wxformat.tree import ancestor, children, first, has_class
 from wxformat.wechat.context import Context, Stamp, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 
@@ -143,7 +144,7 @@ def _depth(node: Tag) -> int:
     return depth
 
 
-def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
+def _flatten_deep_lists(lists: list[Tag], ctx: Context) -> bool:
     """Move each list at depth 3+ out of its item into the depth-2 list, after the item.
 
     As if each such list, outermost first, moved its items one by one to follow its item
@@ -151,9 +152,9 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
     it is, where each item will be, then each list that gets items rebuilt once: moving
     them one by one searched the list for the item each time, and looked for the next
     deep list from the article's start."""
-    deep_lists = [lst for lst in tags(soup, "ul", "ol") if _depth(lst) > MAX_DEPTH]
+    deep_lists = [lst for lst in lists if _depth(lst) > MAX_DEPTH]
     if not deep_lists:
-        return
+        return False
     follow: dict[int, list[Tag]] = {}  # an item: the items that come to follow it
     moved: dict[int, Tag] = {}  # items that move: the item they will follow
     gone: dict[int, Tag] = {}  # the deep lists, which go once their items are out
@@ -209,6 +210,7 @@ def _flatten_deep_lists(soup: BeautifulSoup, ctx: Context) -> None:
         _set_children(host, _with_followers(host.contents, follow))
     for host in outermost:
         _relink(host, after[id(host)])
+    return True
 
 
 def _depth_after_moves(lst: Tag, moved: dict[int, Tag], gone: dict[int, Tag]) -> int | None:
@@ -280,10 +282,10 @@ def _relink(top: Tag, after: PageElement | None) -> None:
 
 
 def _marker(
-    made: _Made, lst: Tag, item: Tag, index: int, level: int, footnotes: bool
+    made: _Made, lst: Tag, number: Any, index: int, level: int, footnotes: bool
 ) -> list[PageElement]:
-    """The item's marker and what is in it, in document order, linked among themselves."""
-    number = item.get("data-number")
+    """The marker of the item at index (its data-number: number), and what is in it, in
+    document order, linked among themselves."""
     drawing: list[Tag]
     if footnotes:
         marker = made.tag("span", "wx-marker wx-marker-footnote")
@@ -365,26 +367,26 @@ def _number_column(lst: Tag, items: list[Tag]) -> str | None:
 
 
 def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
-    _flatten_deep_lists(soup, ctx)
+    lists, boxes = _lists_and_task_boxes(soup)
+    if _flatten_deep_lists(lists, ctx):
+        lists, boxes = _lists_and_task_boxes(soup)  # moved: in their new order
+    task_items = _task_items(boxes)
     made = _Made(soup)
-    for lst in tags(soup, "ul", "ol"):
+    for lst in lists:
         depth = _depth(lst)
         lst["class"] = f"wx-list wx-list-{depth}"
         items = children(lst, "li")
         column = _number_column(lst, items)
         footnotes = ancestor(lst, cls="wx-footnotes") is not None
         for index, item in enumerate(items):
-            level = int(str(item.get("data-level") or depth))
-            task = first(item, cls=("wx-task", "wx-task-done"))
-            is_task = task is not None and ancestor(task, "li") is item
+            attrs = item.attrs
+            level = int(str(attrs.pop("data-level", None) or depth))
             marker = (
                 None
-                if is_task and lst.name == "ul"
-                else _marker(made, lst, item, index, level, footnotes)
+                if lst.name == "ul" and id(item) in task_items
+                else _marker(made, lst, attrs.pop("data-number", None), index, level, footnotes)
             )
-            for attr in ("data-level", "data-number"):
-                if item.has_attr(attr):
-                    del item[attr]
+            attrs.pop("data-number", None)
             item["class"] = f"wx-li wx-li-{min(level, 3)}"
             # one section per item (W16): the marker, then the content beside it, so lines
             # that wrap align with the text, not under the marker
@@ -396,6 +398,38 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
                 if "wx-number" in span["class"]:
                     span["style"] = f"min-width:{column}"
             _wrap_contents(item, body, marker, content)
+
+
+def _lists_and_task_boxes(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
+    """Every list and every task box (W2), in document order, in one walk."""
+    lists: list[Tag] = []
+    boxes: list[Tag] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            if node.name in ("ul", "ol"):
+                lists.append(node)
+            elif node.attrs.get("class") and has_class(node, "wx-task", "wx-task-done"):
+                boxes.append(node)
+    return lists, boxes
+
+
+def _task_items(boxes: list[Tag]) -> set[int]:
+    """The items whose first task box is their own, not a sublist's (asking each item
+    walked it again)."""
+    task_items: set[int] = set()
+    seen: set[int] = set()  # items whose first box is found
+    for box in boxes:
+        nearest, parent = True, box.parent
+        while parent is not None:
+            if parent.name == "li":
+                if id(parent) in seen:
+                    break  # and so are the items around it
+                seen.add(id(parent))
+                if nearest:
+                    task_items.add(id(parent))
+                nearest = False
+            parent = parent.parent
+    return task_items
 
 
 def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement] | None, content: Tag) -> None:
