@@ -4,7 +4,6 @@ and a place for warnings. The fixers read no file themselves: `files` does it fo
 from __future__ import annotations
 
 import copy
-import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -91,62 +90,14 @@ def parse_fragment(html: str, reuse: bool = False) -> list[PageElement]:
     lxml parses it natively; bs4's html.parser would first build its whole entity table.
     With reuse, a snippet that recurs (a list number, a checkbox) is parsed once and copied."""
     if reuse:
-        return [fresh_copy(node) for node in _parsed(html)]
+        return [copy.copy(node) for node in _parsed(html)]
     body = parse_html(html).body
     return [node.extract() for node in list(body.contents)] if body is not None else []
-
-
-def fresh_copy(node: PageElement) -> PageElement:
-    """A detached copy of node and its descendants, as `copy.copy` makes it (the same fields,
-    new attribute dicts and lists, the links of a subtree of its own), without running bs4's
-    constructor and `append` for every node: a list of 20,000 items drew 20,000 markers
-    this way, and bs4's way took over a second."""
-    if not isinstance(node, Tag):
-        return copy.copy(node)
-    if not node.contents:
-        return copy_tag(node)
-    order: list[PageElement] = []
-    top = _copy_into(node, None, order)
-    for before, after in itertools.pairwise(order):
-        before.next_element = after
-        after.previous_element = before
-    return top
 
 
 _DETACHED = dict.fromkeys(
     ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
 )
-
-
-def copy_tag(tag: Tag) -> Tag:
-    """A detached copy of the element alone (no children), as bs4's `copy_self` makes it."""
-    new = Tag.__new__(type(tag))
-    fields = new.__dict__
-    fields.update(tag.__dict__)
-    fields.update(_DETACHED)
-    attrs = tag.attrs.__class__(tag.attrs)
-    for key, value in attrs.items():
-        if isinstance(value, list):
-            dict.__setitem__(attrs, key, value.__class__(value))
-    fields["attrs"] = attrs
-    fields["contents"] = []
-    return new
-
-
-def _copy_into(node: PageElement, parent: Tag | None, order: list[PageElement]) -> PageElement:
-    new = copy_tag(node) if isinstance(node, Tag) else copy.copy(node)
-    new.parent = parent
-    order.append(new)
-    if parent is not None:
-        siblings = parent.contents
-        if siblings:
-            new.previous_sibling = siblings[-1]
-            siblings[-1].next_sibling = new
-        siblings.append(new)
-    if isinstance(node, Tag):
-        for child in node.contents:
-            _copy_into(child, new, order)  # type: ignore[arg-type]
-    return new
 
 
 class Stamp:
@@ -161,7 +112,7 @@ class Stamp:
     def _add(self, tag: Tag, parent: int) -> None:
         index = len(self.parts)
         lists = any(isinstance(value, list) for value in tag.attrs.values())
-        fields = {**tag.__dict__, **_DETACHED}
+        fields = {**tag.__dict__, **_DETACHED, "parser_class": None}  # as copy_self has it
         self.parts.append((type(tag), fields, tag.attrs, lists, parent))
         for child in tag.contents:
             if not isinstance(child, Tag):
