@@ -200,6 +200,7 @@ SLOW_ONCE = {
     "images, one ) at the end, x 20,000": "![a](" * 20_000 + ")",
     "sized images x 8,000": "![a](x =1x1) " * 8000,
     "&amp; x 200,000": "&amp;" * 200_000,
+    "one footnote referenced x 16,000": "x[^1] " * 16_000 + "\n\n[^1]: note\n",
 }
 # slow after Markdown: the WeChat fixers moved each element with a bs4 call that scans the
 # paragraph's tens of thousands of children for it (links to references, spaces folded)
@@ -256,6 +257,41 @@ def test_inputs_that_were_quadratic_convert_quickly_and_keep_their_text(
     visible = re.sub(r"!?\[[^\[\]]*\]\([^()]*\)", "", text.replace("&amp;", "&"))
     assert shown.count("[") == visible.count("[")
     assert shown.count("&") == visible.count("&")
+
+
+def test_one_footnote_referenced_16000_times_keeps_every_mark_and_its_note(
+    write: Callable[[str, bytes], Path],
+) -> None:
+    """Python-Markdown gave the n-th reference to one footnote its id after n tries (and a
+    back-link each): 16,000 references (96 KB) took over a minute."""
+    text = SLOW_ONCE["one footnote referenced x 16,000"]
+    done = timed_cli("convert", str(write("fn.md", text.encode())), "--fragment")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    soup = BeautifulSoup(done.stdout, "html.parser")
+    assert soup.find("a") is None  # in-page links cannot be saved in WeChat
+    paragraph = soup.find("p")
+    assert paragraph is not None
+    assert paragraph.get_text().split() == ["x[1]"] * 16_000
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert notes == ["[1] note"], notes[:3]
+
+
+def test_a_footnote_mark_is_not_read_as_a_link_of_the_same_number(
+    cli: Cli, write: Callable[[str, bytes], Path]
+) -> None:
+    """The mark `[1]` was read again by the link patterns: with a link `[1]: URL` defined,
+    every mark became "3[3]" (the link's reference mark after the footnote's number) and the
+    unused address was listed among the references."""
+    text = "x[^1] y[^1] and [z](https://a.example)\n\n[^1]: note\n\n[1]: https://e.example\n"
+    soup = safe_output(cli("convert", str(write("fn.md", text.encode())), "--fragment"))
+    paragraph = soup.find("p")
+    assert paragraph is not None
+    words = " ".join(paragraph.get_text(" ", strip=True).split())
+    assert words == "x [2] y [2] and z [1]"
+    shown = soup.get_text(" ", strip=True)
+    assert "e.example" not in shown and "a.example" in shown
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert notes == ["[2] note"], notes
 
 
 def test_a_paragraph_of_links_converts_quickly_into_references(
