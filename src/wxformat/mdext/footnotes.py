@@ -22,6 +22,7 @@ same:
 from __future__ import annotations
 
 import re
+from typing import SupportsIndex
 from xml.etree.ElementTree import Element, SubElement
 
 from markdown import Markdown, util
@@ -32,6 +33,30 @@ from markdown.extensions.footnotes import (
 )
 
 BACKLINK = './/a[@class="footnote-backref"]'
+
+
+class _Order(list[str]):
+    """The footnotes' ids in order of first reference, as Python-Markdown keeps them, with
+    each one's place also in a dict: it asks whether an id is listed, and where, at every
+    reference and again when re-numbering, which took a search of the list each time
+    (5,000 footnotes: 0.4 s). Python-Markdown only appends to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._places: dict[str, int] = {}
+
+    def append(self, item: str) -> None:
+        self._places.setdefault(item, len(self))
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._places
+
+    def index(self, item: str, *bounds: SupportsIndex) -> int:
+        place = self._places.get(item)
+        if place is None or bounds:
+            return super().index(item, *bounds)
+        return place
 
 
 class _Reordering(FootnoteReorderingProcessor):
@@ -71,6 +96,10 @@ class _Reference(FootnoteInlineProcessor):
 class Footnotes(FootnoteExtension):
     """Python-Markdown's footnotes, with empty footnotes renumbered safely and repeated
     references numbered in constant time each."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.footnote_order = _Order()
 
     def unique_ref(self, reference: str, found: bool = False) -> str:
         """The id of a reference mark: `reference` itself for the first mark of a footnote,
