@@ -213,6 +213,32 @@ SLOW_IN_FIXERS = {
 }
 
 
+# long runs of one construct, found later: each took 3-14 s in one stage or another
+LONG_RUNS = {
+    "hard line breaks x 25,000": "a  \n" * 25_000,
+    "code spans x 25,000": "`a` " * 25_000,
+    "code blocks x 4,500": "```python\nx = 1\n```\n" * 4_500,
+}
+
+
+@pytest.mark.parametrize("text", LONG_RUNS.values(), ids=LONG_RUNS.keys())
+def test_long_runs_of_one_construct_keep_every_piece(
+    text: str, write: Callable[[str, bytes], Path]
+) -> None:
+    path = write("long.md", text.encode())
+    done = timed_cli("convert", str(path), "--fragment")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    soup = BeautifulSoup(done.stdout, "html.parser")
+    pieces = text.count("\n") if "```" not in text else text.count("```") // 2
+    if text.startswith("a  "):
+        assert soup.get_text().count("a") == 25_000 and len(soup.find_all("br")) == 24_999
+    elif text.startswith("```"):
+        code = soup.get_text().replace("\xa0", " ")  # W14: spaces in code are no-break
+        assert len(soup.find_all("pre")) == pieces and code.count("x = 1") == pieces
+    else:  # the space between two spans goes into one of them (W15: not alone)
+        assert [c.get_text().strip() for c in soup.find_all("code")] == ["a"] * 25_000
+
+
 # the inputs of the earlier hostile tests above, held to the same limit
 EARLIER = {
     "10,000 nested quotes": ">" * 10_000 + " deep\n",

@@ -76,17 +76,13 @@ def clean_style(style: str) -> str:
     return ";".join(f"{n}:{v}" for n, v in seen.items())
 
 
-def _compact_text(node: NavigableString) -> None:
-    text = str(node)
-    if "\n" not in text:
-        return
+def _compact_text(text: str) -> str:
     # a soft line break joins CJK directly, other text with one space
-    text = re.sub(
+    return re.sub(
         r"[ \t]*\n[ \t]*",
         lambda m: "" if _joins_cjk(text, m.start(), m.end()) else " ",
         text,
     )
-    node.replace_with(text)
 
 
 def _joins_cjk(text: str, start: int, end: int) -> bool:
@@ -133,6 +129,7 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 del tag["style"]
     doomed: list[NavigableString] = []
     spaces: list[NavigableString] = []  # white space alone between two inline elements
+    joined: list[NavigableString] = []  # text with soft line breaks
     for text in texts(root):
         parent = text.parent
         if parent is not None and (parent.name == "pre" or ancestor(parent, "pre")):
@@ -158,7 +155,12 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             else:
                 spaces.append(text)
             continue
-        _compact_text(text)
+        if "\n" in text:
+            joined.append(text)
+    # each text with a line break swapped for its joined lines, positions counted once: a
+    # paragraph of 25,000 hard line breaks searched itself for each
+    for text, _, at in last_first(joined):
+        swap_text(text, _compact_text(str(text)), at)
     remove_leaves(doomed)
     # each space folds into its neighbours, then goes (or becomes a no-break space) with its
     # position counted once: a paragraph of thousands of `*a* ` was quadratic
