@@ -17,6 +17,8 @@ same:
   back-link (in-page `#` links cannot be saved in WeChat, wechat/links.py), so those were
   made, written out, sanitised and parsed again only to be thrown away. The footnote's one
   back-link stays: the re-numbering pass above reads it.
+Many footnotes cost time that grew with the square of their number too: the list of the
+footnotes referenced so far was searched at every reference (see `_Order`).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class _Order(list[str]):
         super().append(item)
 
     def __contains__(self, item: object) -> bool:
-        return item in self._places
+        return isinstance(item, str) and item in self._places
 
     def index(self, item: str, *bounds: SupportsIndex) -> int:
         place = self._places.get(item)
@@ -124,4 +126,4 @@ class Footnotes(FootnoteExtension):
         md.inlinePatterns.register(_Reference(parent.pattern, self), "footnote", 175)
         md.treeprocessors.register(_Reordering(self), "footnote-reorder", 19)
         # the back-links for repeated references (`fnref2:1`, ...): none is kept (see above)
-        md.treeprocessors.deregister("footnote-duplicate")
+        md.treeprocessors.deregister("footnote-duplicate", strict=False)
