@@ -218,6 +218,8 @@ INLINE_PASS_CASES = [
     " *a* _[x]_a_`a *a* '",  # ... paired after a match was replaced: taken again, rebuilt
     "***_*a*_a_",  # ... kept, with the next one found by position
     "[a](b ( [c](d) [e](<f g> 'h')",
+    # code spans in place: escaped backslashes right before a backtick end a match in `\`
+    "`a` `b`\\\\`c` x\\\\`d` `e`\\`f`",
     # a link whose end Python-Markdown's slicing places at -1 (the last character)
     "`[x]: /u\n)[^1]<span>\t[|a@b.cc***[^1]=_a[~ ***a[^1]([x]: /u\n.#\\}/'(a>******",
 ]
