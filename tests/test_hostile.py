@@ -218,6 +218,7 @@ LONG_RUNS = {
     "hard line breaks x 25,000": "a  \n" * 25_000,
     "code spans x 25,000": "`a` " * 25_000,
     "code blocks x 4,500": "```python\nx = 1\n```\n" * 4_500,
+    "GitHub alerts x 6,000": "> [!NOTE]\n> x\n\n" * 6_000,
 }
 
 
@@ -235,6 +236,8 @@ def test_long_runs_of_one_construct_keep_every_piece(
     elif text.startswith("```"):
         code = soup.get_text().replace("\xa0", " ")  # W14: spaces in code are no-break
         assert len(soup.find_all("pre")) == pieces and code.count("x = 1") == pieces
+    elif text.startswith("> [!NOTE]"):
+        assert soup.get_text("|").strip().split("|") == ["说明", "x"] * 6_000
     else:  # the space between two spans goes into one of them (W15: not alone)
         assert [c.get_text().strip() for c in soup.find_all("code")] == ["a"] * 25_000
 

@@ -146,19 +146,23 @@ def swap_text(old: NavigableString, text: str, at: int | None = None) -> Navigab
     return new
 
 
-def remove_leaves(nodes: Sequence[PageElement]) -> None:
-    """Take these strings (or empty elements) out of the tree, each parent's children
-    rewritten once: one by one, each removal shifts every later child of a paragraph of
-    thousands of them."""
+def remove_all(nodes: Sequence[PageElement]) -> None:
+    """Take these nodes (strings or whole elements) out of the tree, each parent's children
+    rewritten once: one by one, each removal searches its parent and shifts every later
+    child, which made a paragraph of thousands of pieces, or an article of thousands of
+    blocks, quadratic. A node inside another being removed goes with it."""
     doomed: dict[int, Tag] = {}
     for node in nodes:
         parent = node.parent
         if parent is None or id(node) in doomed:
             continue
-        if isinstance(node, Tag) and node.contents:
-            raise ValueError("only leaves can be removed this way")
+        if any(id(above) in doomed for above in node.parents):
+            continue  # it leaves with the element it is in
         doomed[id(node)] = parent
-        before, after = node.previous_element, node.next_element
+        last = node  # the last node of its subtree, in document order
+        while isinstance(last, Tag) and last.contents:
+            last = last.contents[-1]
+        before, after = node.previous_element, last.next_element
         if before is not None:
             before.next_element = after
         if after is not None:
@@ -168,7 +172,7 @@ def remove_leaves(nodes: Sequence[PageElement]) -> None:
             left.next_sibling = right
         if right is not None:
             right.previous_sibling = left
-        node.parent = node.previous_element = node.next_element = None
+        node.parent = node.previous_element = last.next_element = None
         node.previous_sibling = node.next_sibling = None
     parents = {id(parent): parent for parent in doomed.values()}
     for parent in parents.values():

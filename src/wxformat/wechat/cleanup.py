@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, last_first, remove_leaves, swap_text, tags, texts
+from wxformat.tree import ancestor, comments, last_first, remove_all, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -93,19 +93,27 @@ def _joins_cjk(text: str, start: int, end: int) -> bool:
 
 def _merge_strings(root: Tag) -> None:
     """Join neighbouring strings that fixers leave (an unwrapped link) so white space is
-    judged as one piece; iterative, unlike bs4's smooth(), for deeply nested input."""
+    judged as one piece; each run becomes its first string's place, the rest are removed in
+    one rewrite per parent (one by one, bs4 searched the parent for each)."""
+    joined: list[NavigableString] = []
     for tag in [root, *tags(root)]:
         children = tag.contents
         i = 0
         while i < len(children) - 1:
-            a, b = children[i], children[i + 1]
-            plain = (type(a) is NavigableString) and (type(b) is NavigableString)
-            if plain:
-                merged = NavigableString(str(a) + str(b))
-                b.extract()
-                a.replace_with(merged)
+            if (
+                type(children[i]) is not NavigableString
+                or type(children[i + 1]) is not NavigableString
+            ):
+                i += 1
                 continue
-            i += 1
+            end = i + 1
+            while end < len(children) and type(children[end]) is NavigableString:
+                end += 1
+            run = children[i:end]
+            swap_text(run[0], "".join(run), i)  # type: ignore[arg-type]
+            joined += run[1:]  # type: ignore[arg-type]
+            i = end
+    remove_all(joined)
 
 
 def clean_tree(root: Tag, ctx: Context | None = None) -> None:
@@ -161,14 +169,14 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     # paragraph of 25,000 hard line breaks searched itself for each
     for text, _, at in last_first(joined):
         swap_text(text, _compact_text(str(text)), at)
-    remove_leaves(doomed)
+    remove_all(doomed)
     # each space folds into its neighbours, then goes (or becomes a no-break space) with its
     # position counted once: a paragraph of thousands of `*a* ` was quadratic
     folded = [(text, _fold_space(text)) for text in spaces]
     stand_ins = {id(text): stand_in for text, stand_in in folded if stand_in}
     for text, _, at in last_first([text for text, stand_in in folded if stand_in]):
         swap_text(text, stand_ins[id(text)], at)  # between two drawings (formulas)
-    remove_leaves([text for text, stand_in in folded if not stand_in])
+    remove_all([text for text, stand_in in folded if not stand_in])
 
 
 def _space_cost(text: NavigableString) -> int:
