@@ -169,11 +169,11 @@ def hostile_times(cli: list[str], heavy: bool = True) -> dict[str, float]:
     """Each hostile input of tests/test_hostile.py (issue #14), as a whole `convert` (the
     first conversion: a formula drawn once is cached, as after any earlier run)."""
     sys.path.insert(0, str(ROOT))
-    from tests.test_hostile import EARLIER, MATH_HEAVY, SLOW_IN_FIXERS, SLOW_ONCE
+    from tests.test_hostile import EARLIER, LONG_RUNS, MATH_HEAVY, SLOW_IN_FIXERS, SLOW_ONCE
 
     folder = Path(tempfile.mkdtemp(prefix="wxformat-bench-hostile-"))
     times = {}
-    cases = {**SLOW_ONCE, **SLOW_IN_FIXERS, **EARLIER, **(MATH_HEAVY if heavy else {})}
+    cases = {**SLOW_ONCE, **SLOW_IN_FIXERS, **LONG_RUNS, **EARLIER, **(MATH_HEAVY if heavy else {})}
     for number, (name, text) in enumerate(cases.items()):
         source = folder / f"{number}.md"
         source.write_text(text, encoding="utf-8")

@@ -204,6 +204,10 @@ SLOW_ONCE = {
     "images, one ) at the end, x 20,000": "![a](" * 20_000 + ")",
     "sized images x 8,000": "![a](x =1x1) " * 8000,
     "&amp; x 200,000": "&amp;" * 200_000,
+    "one footnote referenced x 16,000": "x[^1] " * 16_000 + "\n\n[^1]: note\n",
+    "5,000 footnotes referenced last first": " ".join(f"x[^{i}]" for i in range(4999, -1, -1))
+    + "\n\n"
+    + "".join(f"[^{i}]: n{i}\n" for i in range(5000)),
 }
 # slow after Markdown: the WeChat fixers moved each element with a bs4 call that scans the
 # paragraph's tens of thousands of children for it (links to references, spaces folded)
@@ -226,6 +230,35 @@ LIST_ITEMS = {
     "three-level lists x 3,000": ["a", "b", "c"] * 3_000,
     "third-level items x 10,000": ["a", "b"] + ["c"] * 10_000,
 }
+
+
+# long runs of one construct, found later: each took 3-14 s in one stage or another
+LONG_RUNS = {
+    "hard line breaks x 25,000": "a  \n" * 25_000,
+    "code spans x 25,000": "`a` " * 25_000,
+    "code blocks x 4,500": "```python\nx = 1\n```\n" * 4_500,
+    "GitHub alerts x 6,000": "> [!NOTE]\n> x\n\n" * 6_000,
+}
+
+
+@pytest.mark.parametrize("text", LONG_RUNS.values(), ids=LONG_RUNS.keys())
+def test_long_runs_of_one_construct_keep_every_piece(
+    text: str, write: Callable[[str, bytes], Path]
+) -> None:
+    path = write("long.md", text.encode())
+    done = timed_cli("convert", str(path), "--fragment")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    soup = BeautifulSoup(done.stdout, "html.parser")
+    pieces = text.count("\n") if "```" not in text else text.count("```") // 2
+    if text.startswith("a  "):
+        assert soup.get_text().count("a") == 25_000 and len(soup.find_all("br")) == 24_999
+    elif text.startswith("```"):
+        code = soup.get_text().replace("\xa0", " ")  # W14: spaces in code are no-break
+        assert len(soup.find_all("pre")) == pieces and code.count("x = 1") == pieces
+    elif text.startswith("> [!NOTE]"):
+        assert list(soup.stripped_strings) == ["说明", "x"] * 6_000
+    else:  # the space between two spans goes into one of them (W15: not alone)
+        assert [c.get_text().strip() for c in soup.find_all("code")] == ["a"] * 25_000
 
 
 # the inputs of the earlier hostile tests above, held to the same limit
@@ -275,6 +308,57 @@ def test_inputs_that_were_quadratic_convert_quickly_and_keep_their_text(
     visible = re.sub(r"!?\[[^\[\]]*\]\([^()]*\)", "", text.replace("&amp;", "&"))
     assert shown.count("[") == visible.count("[")
     assert shown.count("&") == visible.count("&")
+
+
+def test_one_footnote_referenced_16000_times_keeps_every_mark_and_its_note(
+    write: Callable[[str, bytes], Path],
+) -> None:
+    """Python-Markdown gave the n-th reference to one footnote its id after n tries (and a
+    back-link each): 16,000 references (96 KB) took over a minute."""
+    text = SLOW_ONCE["one footnote referenced x 16,000"]
+    done = timed_cli("convert", str(write("fn.md", text.encode())), "--fragment")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    soup = BeautifulSoup(done.stdout, "html.parser")
+    assert soup.find("a") is None  # in-page links cannot be saved in WeChat
+    paragraph = soup.find("p")
+    assert paragraph is not None
+    assert paragraph.get_text().split() == ["x[1]"] * 16_000
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert notes == ["[1] note"], notes[:3]
+
+
+def test_5000_footnotes_referenced_last_first_are_numbered_by_first_reference(
+    write: Callable[[str, bytes], Path],
+) -> None:
+    """Each reference and the re-numbering searched the list of footnotes referenced so far
+    (0.4 s of the Markdown stage here, near the 2 s limit in all)."""
+    text = SLOW_ONCE["5,000 footnotes referenced last first"]
+    done = timed_cli("convert", str(write("fn.md", text.encode())), "--fragment")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    soup = BeautifulSoup(done.stdout, "html.parser")
+    paragraph = soup.find("p")
+    assert paragraph is not None
+    assert paragraph.get_text().split() == [f"x[{n}]" for n in range(1, 5001)]
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert notes == [f"[{n}] n{5000 - n}" for n in range(1, 5001)], notes[:3]
+
+
+def test_a_footnote_mark_is_not_read_as_a_link_of_the_same_number(
+    cli: Cli, write: Callable[[str, bytes], Path]
+) -> None:
+    """The mark `[1]` was read again by the link patterns: with a link `[1]: URL` defined,
+    every mark became "3[3]" (the link's reference mark after the footnote's number) and the
+    unused address was listed among the references."""
+    text = "x[^1] y[^1] and [z](https://a.example)\n\n[^1]: note\n\n[1]: https://e.example\n"
+    soup = safe_output(cli("convert", str(write("fn.md", text.encode())), "--fragment"))
+    paragraph = soup.find("p")
+    assert paragraph is not None
+    words = " ".join(paragraph.get_text(" ", strip=True).split())
+    assert words == "x [2] y [2] and z [1]"
+    shown = soup.get_text(" ", strip=True)
+    assert "e.example" not in shown and "a.example" in shown
+    notes = [li.get_text(" ", strip=True) for li in soup.find_all("li")]
+    assert notes == ["[2] note"], notes
 
 
 def test_a_paragraph_of_links_converts_quickly_into_references(

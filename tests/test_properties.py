@@ -21,7 +21,7 @@ from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.pipeline import OUTPUT_FORMAT, serialize
 from wxformat.render import _clean as nh3_clean
 from wxformat.render import _markdown, sanitize
-from wxformat.tree import parse_html
+from wxformat.tree import parse_html, parse_nodes
 from wxformat.wechat.paste_filter import paste_filter
 
 words = st.text(
@@ -218,6 +218,8 @@ INLINE_PASS_CASES = [
     " *a* _[x]_a_`a *a* '",  # ... paired after a match was replaced: taken again, rebuilt
     "***_*a*_a_",  # ... kept, with the next one found by position
     "[a](b ( [c](d) [e](<f g> 'h')",
+    # code spans in place: escaped backslashes right before a backtick end a match in `\`
+    "`a` `b`\\\\`c` x\\\\`d` `e`\\`f`",
     # a link whose end Python-Markdown's slicing places at -1 (the last character)
     "`[x]: /u\n)[^1]<span>\t[|a@b.cc***[^1]=_a[~ ***a[^1]([x]: /u\n.#\\}/'(a>******",
 ]
@@ -288,3 +290,14 @@ def test_our_parser_builds_the_tree_bs4_builds_with_lxml(html: str) -> None:
     )
     assert _shape(ours) == _shape(theirs)
     assert str(ours) == str(theirs)
+
+
+@given(st.lists(html_pieces, max_size=16).map("".join))
+def test_snippets_parse_to_the_nodes_bs4_gives(html: str) -> None:
+    """parse_nodes() (code blocks, drawings) gives what `BeautifulSoup(html, "lxml").body`
+    holds, node for node, each taken out of the tree, whatever was parsed before it."""
+    body = BeautifulSoup(html, "lxml").body
+    theirs = [node.extract() for node in list(body.contents)] if body is not None else []
+    ours = parse_nodes(html)
+    assert [(type(n), str(n)) for n in ours] == [(type(n), str(n)) for n in theirs]
+    assert all(n.parent is None and n.previous_element is None for n in ours)

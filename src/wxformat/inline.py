@@ -152,10 +152,11 @@ def skeleton(
     """An lxml element for root and each element under it (drawings without their
     insides), with their attributes, and the pairs of skeleton and bs4 element.
 
-    shared: elements alike (one name, the same attributes, under the same stand-in parent)
-    share one stand-in. Only for rules that never look at siblings (see `_looks_at_siblings`):
-    then which rules match an element depends on it and its ancestors alone, and a paragraph
-    of thousands of alike links costs premailer two elements instead of thousands."""
+    shared: elements alike (one name, the same attributes, under the same stand-in parent,
+    which may stand for many) share one stand-in. Only for rules that never look at siblings
+    (see `_looks_at_siblings`): then which rules match an element depends on it and its
+    ancestors alone, and a paragraph of thousands of alike links costs premailer two
+    elements instead of thousands, a list of thousands of items a few."""
     from lxml import etree
 
     def make(tag: Tag, parent: etree._Element | None, attributes: dict[str, str]) -> etree._Element:
@@ -168,13 +169,15 @@ def skeleton(
             return etree.Element(name) if parent is None else etree.SubElement(parent, name)
 
     top = make(root, None, _attributes(root))
+    stand_ins: dict[int, dict[tuple[str, tuple[tuple[str, str], ...]], etree._Element]] = {}
     pairs = [(top, root)]
     stack = [(root, top)]
     while stack:
         tag, element = stack.pop()
         if tag.name == "svg":
             continue
-        alike: dict[tuple[str, tuple[tuple[str, str], ...]], etree._Element] = {}
+        # alike children of alike parents share a stand-in too (a list's items' parts)
+        alike = stand_ins.setdefault(id(element), {}) if shared else {}
         for child in tag.contents:
             if not isinstance(child, Tag):
                 continue
@@ -258,14 +261,17 @@ def apply_theme(
         if not themed:
             continue
         own = tag.get("style")
-        if own:
-            merged = dict(parse_declarations(themed))
-            for name, value in parse_declarations(str(own)):
-                merged.pop(name, None)
-                merged[name] = value
-            tag["style"] = ";".join(f"{name}:{value}" for name, value in merged.items())
-        else:
-            tag["style"] = themed
+        tag["style"] = _merged(themed, str(own)) if own else themed
+
+
+@lru_cache(maxsize=4096)  # pure; a long article repeats a few hundred pairs
+def _merged(themed: str, own: str) -> str:
+    """The theme's declarations with the element's own after them, winning."""
+    merged = dict(parse_declarations(themed))
+    for name, value in parse_declarations(own):
+        merged.pop(name, None)
+        merged[name] = value
+    return ";".join(f"{name}:{value}" for name, value in merged.items())
 
 
 def _root(soup: BeautifulSoup) -> Tag | None:

@@ -9,8 +9,10 @@ Results are lists in document order, so callers may change the tree while they l
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from bs4 import BeautifulSoup
@@ -144,19 +146,23 @@ def swap_text(old: NavigableString, text: str, at: int | None = None) -> Navigab
     return new
 
 
-def remove_leaves(nodes: Sequence[PageElement]) -> None:
-    """Take these strings (or empty elements) out of the tree, each parent's children
-    rewritten once: one by one, each removal shifts every later child of a paragraph of
-    thousands of them."""
+def remove_all(nodes: Sequence[PageElement]) -> None:
+    """Take these nodes (strings or whole elements) out of the tree, each parent's children
+    rewritten once: one by one, each removal searches its parent and shifts every later
+    child, which made a paragraph of thousands of pieces, or an article of thousands of
+    blocks, quadratic. A node inside another being removed goes with it."""
     doomed: dict[int, Tag] = {}
     for node in nodes:
         parent = node.parent
         if parent is None or id(node) in doomed:
             continue
-        if isinstance(node, Tag) and node.contents:
-            raise ValueError("only leaves can be removed this way")
+        if any(id(above) in doomed for above in node.parents):
+            continue  # it leaves with the element it is in
         doomed[id(node)] = parent
-        before, after = node.previous_element, node.next_element
+        last = node  # the last node of its subtree, in document order
+        while isinstance(last, Tag) and last.contents:
+            last = last.contents[-1]
+        before, after = node.previous_element, last.next_element
         if before is not None:
             before.next_element = after
         if after is not None:
@@ -166,7 +172,7 @@ def remove_leaves(nodes: Sequence[PageElement]) -> None:
             left.next_sibling = right
         if right is not None:
             right.previous_sibling = left
-        node.parent = node.previous_element = node.next_element = None
+        node.parent = node.previous_element = last.next_element = None
         node.previous_sibling = node.next_sibling = None
     parents = {id(parent): parent for parent in doomed.values()}
     for parent in parents.values():
@@ -214,6 +220,53 @@ def parse_html(markup: str) -> BeautifulSoup:
     return soup
 
 
+@lru_cache(maxsize=1)
+def _factory() -> BeautifulSoup:
+    """A soup whose builder makes the elements of snippets (its own tree stays empty)."""
+    return BeautifulSoup("", "lxml")
+
+
+def parse_nodes(markup: str) -> list[PageElement]:
+    """The nodes `BeautifulSoup(markup, "lxml").body` holds, taken out of it, built as
+    parse_html builds them but without a BeautifulSoup of their own (setting one up costs
+    more than parsing a code block: an article of thousands of them spent most of its
+    highlighting time on it)."""
+    from lxml import etree
+
+    factory = _factory()
+    holder = Tag(factory, factory.builder, BeautifulSoup.ROOT_TAG_NAME)
+    target, parser = _snippet_parser()
+    target.restart(holder)
+    try:
+        etree.fromstring(markup, parser)
+    except _LeaveItToBs4:
+        holder = BeautifulSoup(markup, "lxml")
+    except etree.ParserError:
+        return []
+    else:
+        target.finish()
+    body = first(holder, "body")
+    return [node.extract() for node in list(body.contents)] if body is not None else []
+
+
+_SNIPPETS = threading.local()
+
+
+def _snippet_parser() -> tuple[_Target, Any]:
+    """This thread's parser for snippets, with its target: lxml inspects a target's methods
+    each time a parser is made for one (a tenth of a millisecond a snippet)."""
+    made = getattr(_SNIPPETS, "parser", None)
+    if made is None:
+        from lxml import etree
+
+        target = _Target(_factory(), Tag(name=BeautifulSoup.ROOT_TAG_NAME))
+        made = _SNIPPETS.parser = (
+            target,
+            etree.HTMLParser(target=target, recover=True, huge_tree=False),
+        )
+    return made
+
+
 class _LeaveItToBs4(Exception):
     pass
 
@@ -225,7 +278,7 @@ class _Target:
     """An lxml parser target that builds the tree as bs4's lxml tree builder and
     BeautifulSoup's handle_starttag / endData / object_was_parsed / popTag do."""
 
-    def __init__(self, soup: BeautifulSoup) -> None:
+    def __init__(self, soup: BeautifulSoup, root: Tag | None = None) -> None:
         builder = soup.builder
         self.soup = soup
         self.builder = builder
@@ -234,12 +287,22 @@ class _Target:
         self.namespaces = dict(getattr(builder, "active_namespace_prefixes", [{}])[-1])
         self.preserving = builder.preserve_whitespace_tags
         self.containers: dict[str, type[NavigableString]] = builder.string_containers
-        self.open: list[Tag] = [soup]
+        self.root = root if root is not None else soup
+        self.open: list[Tag] = [self.root]
         self.open_count: Counter[str] = Counter()
         self.preserve_stack: list[Tag] = []
         self.container_stack: list[Tag] = []
         self.last: PageElement | None = None
         self.pending: list[str] = []
+
+    def restart(self, root: Tag) -> None:
+        """Build the next tree under root, with nothing left of the last."""
+        self.root = root
+        self.open = [root]
+        self.open_count = Counter()
+        self.preserve_stack, self.container_stack = [], []
+        self.last = None
+        self.pending = []
 
     def _add(self, node: PageElement) -> None:
         parent = self.open[-1]
@@ -330,6 +393,8 @@ class _Target:
         self._flush()
         while len(self.open) > 1:
             self._pop()
+        if self.root is not self.soup:
+            return
         soup = self.soup
         soup.currentTag = soup
         soup.tagStack = [soup]

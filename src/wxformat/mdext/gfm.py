@@ -550,6 +550,8 @@ def _last_line_with(lines: list[str], end: re.Pattern[str]) -> int:
 class TagFilterHtmlProcessor(HtmlInlineProcessor):
     """Inline raw HTML, stashed with GFM's tag filter applied (see tag_filter)."""
 
+    wx_lookback = 0  # reads its match only: the inline pass may apply it in place
+
     def handleMatch(  # type: ignore[override]  # InlineProcessor's signature, not Pattern's
         self, m: re.Match[str], data: str
     ) -> tuple[str, int, int]:

@@ -137,12 +137,15 @@ def _plan(pattern: Any) -> _Plan | None:
         lookback = 0
     if lookback is None:
         return None
-    reach = regex_reach(pattern.compiled_re)
+    # a processor may state its regex's reach where reading it would overstate it
+    reach = getattr(pattern, "wx_reach", None) or regex_reach(pattern.compiled_re)
     if reach is None:
         return None
     back, span = reach
     # a lookbehind must fit in the placeholder, and be checked on a bounded piece of text
-    if back > _PLACEHOLDER_LENGTH or (back and span is None):
+    # (or by the processor's own `wx_same_after`)
+    unbounded = span is None and not hasattr(pattern, "wx_same_after")
+    if back > _PLACEHOLDER_LENGTH or (back and unbounded):
         return None
     return _Plan(back, span, lookback, emphasis)
 
@@ -271,7 +274,7 @@ class LinearInlineProcessor(InlineProcessor):
             done.append(data[cut:start])
             done.append(placeholder)
             cut = pos = end
-            if plan.back and self._matches_after(regex, plan, placeholder, data, cut):
+            if plan.back and self._differs_after(pattern, regex, plan, placeholder, data, cut):
                 data, pos, cut, done = self._rebuild(done, data, cut, pos)
 
     @staticmethod
@@ -280,6 +283,23 @@ class LinearInlineProcessor(InlineProcessor):
         and nothing left to rebuild."""
         head = "".join(done)
         return head + data[cut:], len(head) + pos - cut, 0, []
+
+    @classmethod
+    def _differs_after(
+        cls,
+        pattern: Any,
+        regex: re.Pattern[str],
+        plan: _Plan,
+        placeholder: str,
+        data: str,
+        cut: int,
+    ) -> bool:
+        """Whether the pattern may find otherwise after the placeholder than after the text
+        it stands for: its own answer (`wx_same_after`), else a probe."""
+        same_after = getattr(pattern, "wx_same_after", None)
+        if same_after is not None:
+            return not same_after(data, cut)
+        return cls._matches_after(regex, plan, placeholder, data, cut)
 
     @staticmethod
     def _matches_after(

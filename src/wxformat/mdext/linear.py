@@ -22,7 +22,9 @@ from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import (
+    BACKTICK_RE,
     ENTITY_RE,
+    BacktickInlineProcessor,
     HtmlInlineProcessor,
     ImageInlineProcessor,
     InlineProcessor,
@@ -195,6 +197,21 @@ class LinearImageProcessor(_LinearLinks, ImageInlineProcessor):
 _linear_classes[ImageInlineProcessor] = LinearImageProcessor
 
 
+class LinearBacktickProcessor(BacktickInlineProcessor):
+    """Markdown's code spans, applied in place by the inline pass (a paragraph of 25,000
+    code spans rebuilt its text after each): handleMatch reads the text from the match on,
+    and the pattern's lookbehinds only ask whether the character before is a backslash."""
+
+    wx_lookback = 0
+    wx_reach = (1, None)  # one character before a match: its two alternatives' lookbehinds
+
+    def wx_same_after(self, data: str, cut: int) -> bool:
+        # a placeholder ends in ETX, never a backslash: after it the pattern finds what it
+        # finds after the text it replaced, unless that text ended in a backslash (a run of
+        # escaped backslashes before a backtick)
+        return data[cut - 1] != "\\"
+
+
 class LinearInlineExtension(Extension):
     """Link processors that find brackets once per text, entity runs matched whole, and an
     inline pass that rebuilds a text once per pattern, not once per match."""
@@ -208,6 +225,11 @@ class LinearInlineExtension(Extension):
                 if isinstance(processor, LinkInlineProcessor):
                     processor.__class__ = _linear(type(processor))
         md.inlinePatterns.register(HtmlInlineProcessor(ENTITY_RUN_RE, md), "wx_entity_run", 81)
+        for name in ("backtick",) if "backtick" in md.inlinePatterns else ():
+            backtick = md.inlinePatterns[name]
+            # only the pattern whose lookbehinds wx_same_after describes (Markdown 3.x's)
+            if type(backtick) is BacktickInlineProcessor and backtick.pattern == BACKTICK_RE:
+                backtick.__class__ = LinearBacktickProcessor
         if inline_pass.available():  # in place of Markdown's own, at its priority
             md.treeprocessors.register(inline_pass.LinearInlineProcessor(md), "inline", 20)
             if "em_strong" in md.inlinePatterns:

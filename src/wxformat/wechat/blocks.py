@@ -7,7 +7,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 from bs4.element import PageElement
 
-from wxformat.tree import children, first, has_class, last_first, tags
+from wxformat.tree import children, first, has_class, last_first, remove_all, tags
 from wxformat.wechat.context import Context, Stamp, parse_fragment
 
 ALIGN = {"center", "left", "right", "justify"}
@@ -99,9 +99,8 @@ def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
     found: dict[str, list[Tag]] = {name: [] for name in _CONTAINER_WORK}
     for node in tags(soup, *_CONTAINER_WORK):
         found[str(node.name)].append(node)
-    for separator in found["section"]:
-        if has_class(separator, "wx-break"):
-            separator.decompose()
+    # removed together: one by one, each searched an article of thousands of blocks
+    remove_all([s for s in found["section"] if has_class(s, "wx-break")])
     footnotes = next((d for d in found["div"] if has_class(d, "footnote")), None)
     if footnotes is not None:
         found["div"].remove(footnotes)
@@ -144,9 +143,13 @@ def fix_containers(soup: BeautifulSoup, ctx: Context) -> None:
         color = str(font.get("color") or "")
         font.name = "span"
         font.attrs = {"style": f"color:{color}"} if color.startswith("#") or color.isalpha() else {}
-    for p in paragraphs:
-        if not p.get_text(strip=True) and first(p, "img", "svg", "br", "code") is None:
-            p.decompose()
+    remove_all(
+        [
+            p
+            for p in paragraphs
+            if not p.get_text(strip=True) and first(p, "img", "svg", "br", "code") is None
+        ]
+    )
     for code in found["code"]:
         if not code.get("class"):
             code["class"] = "wx-inline-code"

@@ -90,7 +90,8 @@ def _list_depth(tag: Tag) -> int:
 def diagnose(root: Tag, ctx: Context) -> None:
     """Add the warnings the finished article deserves to ctx. Our own output passes them by
     construction (formulas are SVG, deep lists drawn flat); HTML from other tools may not."""
-    formulas = tags(root, "math")
+    every = tags(root)  # one walk for all that follows (each is a pass over the article)
+    formulas = [tag for tag in every if tag.name == "math"]
     if formulas:
         count = len(formulas)
         ctx.warn(
@@ -102,8 +103,9 @@ def diagnose(root: Tag, ctx: Context) -> None:
         )
     deep = [
         lst
-        for lst in tags(root, "ul", "ol")
-        if _list_depth(lst) == 3  # the first level too deep, once per branch
+        for lst in every
+        if lst.name in ("ul", "ol")
+        and _list_depth(lst) == 3  # the first level too deep, once per branch
     ]
     if deep:
         ctx.warn(
@@ -113,7 +115,7 @@ def diagnose(root: Tag, ctx: Context) -> None:
             ctx.line_of(deep[0].get_text()[:20]),
             "flatten the list, or convert the Markdown with wxformat (it draws deep levels)",
         )
-    for img in tags(root, "img"):
+    for img in [tag for tag in every if tag.name == "img"]:
         src = str(img.get("src") or "")
         host = _host(src)
         if host in FAILING_IMAGE_HOSTS or (host == "github.com" and "/raw/" in src):
@@ -146,7 +148,7 @@ def diagnose(root: Tag, ctx: Context) -> None:
                 "give the image a white background",
             )
     check_contrast(root, ctx)
-    for tag in [t for t in tags(root) if "gradient(" in str(t.get("style") or "")]:
+    for tag in [t for t in every if "gradient(" in str(t.get("style") or "")]:
         ctx.warn(
             "W21",
             "a gradient background becomes one colour in dark mode: text on it may vanish",

@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, last_first, remove_leaves, swap_text, tags, texts
+from wxformat.tree import ancestor, comments, last_first, remove_all, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -76,17 +76,13 @@ def clean_style(style: str) -> str:
     return ";".join(f"{n}:{v}" for n, v in seen.items())
 
 
-def _compact_text(node: NavigableString) -> None:
-    text = str(node)
-    if "\n" not in text:
-        return
+def _compact_text(text: str) -> str:
     # a soft line break joins CJK directly, other text with one space
-    text = re.sub(
+    return re.sub(
         r"[ \t]*\n[ \t]*",
         lambda m: "" if _joins_cjk(text, m.start(), m.end()) else " ",
         text,
     )
-    node.replace_with(text)
 
 
 def _joins_cjk(text: str, start: int, end: int) -> bool:
@@ -97,19 +93,27 @@ def _joins_cjk(text: str, start: int, end: int) -> bool:
 
 def _merge_strings(root: Tag) -> None:
     """Join neighbouring strings that fixers leave (an unwrapped link) so white space is
-    judged as one piece; iterative, unlike bs4's smooth(), for deeply nested input."""
+    judged as one piece; each run becomes its first string's place, the rest are removed in
+    one rewrite per parent (one by one, bs4 searched the parent for each)."""
+    joined: list[NavigableString] = []
     for tag in [root, *tags(root)]:
         children = tag.contents
         i = 0
         while i < len(children) - 1:
-            a, b = children[i], children[i + 1]
-            plain = (type(a) is NavigableString) and (type(b) is NavigableString)
-            if plain:
-                merged = NavigableString(str(a) + str(b))
-                b.extract()
-                a.replace_with(merged)
+            if (
+                type(children[i]) is not NavigableString
+                or type(children[i + 1]) is not NavigableString
+            ):
+                i += 1
                 continue
-            i += 1
+            end = i + 1
+            while end < len(children) and type(children[end]) is NavigableString:
+                end += 1
+            run = children[i:end]
+            swap_text(run[0], "".join(run), i)  # type: ignore[arg-type]
+            joined += run[1:]  # type: ignore[arg-type]
+            i = end
+    remove_all(joined)
 
 
 def clean_tree(root: Tag, ctx: Context | None = None) -> None:
@@ -133,6 +137,7 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
                 del tag["style"]
     doomed: list[NavigableString] = []
     spaces: list[NavigableString] = []  # white space alone between two inline elements
+    joined: list[NavigableString] = []  # text with soft line breaks
     for text in texts(root):
         parent = text.parent
         if parent is not None and (parent.name == "pre" or ancestor(parent, "pre")):
@@ -158,15 +163,20 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             else:
                 spaces.append(text)
             continue
-        _compact_text(text)
-    remove_leaves(doomed)
+        if "\n" in text:
+            joined.append(text)
+    # each text with a line break swapped for its joined lines, positions counted once: a
+    # paragraph of 25,000 hard line breaks searched itself for each
+    for text, _, at in last_first(joined):
+        swap_text(text, _compact_text(str(text)), at)
+    remove_all(doomed)
     # each space folds into its neighbours, then goes (or becomes a no-break space) with its
     # position counted once: a paragraph of thousands of `*a* ` was quadratic
     folded = [(text, _fold_space(text)) for text in spaces]
     stand_ins = {id(text): stand_in for text, stand_in in folded if stand_in}
     for text, _, at in last_first([text for text, stand_in in folded if stand_in]):
         swap_text(text, stand_ins[id(text)], at)  # between two drawings (formulas)
-    remove_leaves([text for text, stand_in in folded if not stand_in])
+    remove_all([text for text, stand_in in folded if not stand_in])
 
 
 def _space_cost(text: NavigableString) -> int:

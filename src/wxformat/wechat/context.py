@@ -13,7 +13,7 @@ from bs4.element import PageElement, Tag
 
 from wxformat.cache import Cache, memory
 from wxformat.diagnostics import Diagnostic
-from wxformat.tree import parse_html
+from wxformat.tree import parse_nodes
 
 
 class Files(Protocol):
@@ -91,8 +91,7 @@ def parse_fragment(html: str, reuse: bool = False) -> list[PageElement]:
     With reuse, a snippet that recurs (a list number, a checkbox) is parsed once and copied."""
     if reuse:
         return [copy.copy(node) for node in _parsed(html)]
-    body = parse_html(html).body
-    return [node.extract() for node in list(body.contents)] if body is not None else []
+    return parse_nodes(html)
 
 
 _DETACHED = dict.fromkeys(

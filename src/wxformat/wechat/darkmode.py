@@ -25,6 +25,7 @@ mark with its colours in light and dark mode, for `check` (W23). The agreement t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -561,7 +562,8 @@ def _value(decls: tuple[Declaration, ...], names: tuple[str, ...]) -> RGBA | Non
 
 def _mark_color(svg: Tag, current: RGBA) -> RGBA | None:
     """The colour an SVG is drawn in: its first shape's fill (or stroke), else its own."""
-    for node in [svg, *svg.find_all(True)]:
+    # walked lazily: the <svg> itself or its first shape decides
+    for node in itertools.chain((svg,), (n for n in svg.descendants if isinstance(n, Tag))):
         for attr in ("fill", "stroke"):
             value = str(node.get(attr) or "").strip()
             if not value or value.lower() == "none":
