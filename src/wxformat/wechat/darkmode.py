@@ -484,12 +484,21 @@ class _Mutable:
 
 def dark_changes(root: Tag) -> dict[int, dict[str, str]]:
     """Every element's dark-mode declarations, keyed by id() of the tag (root included)."""
-    changes: dict[int, dict[str, str]] = {}
+    return {key: dict(values) for key, values in _dark_items(root).items()}
+
+
+def _dark_items(root: Tag) -> dict[int, tuple[tuple[str, str], ...]]:
+    """dark_changes, each element's declarations as the (hashable) pairs they came as."""
+    changes: dict[int, tuple[tuple[str, str], ...]] = {}
     # document order, without recursion: raw HTML may nest thousands of levels deep
     stack: list[tuple[Tag, _Passed]] = [(root, _Passed())]
     while stack:
         tag, passed = stack.pop()
-        values, mine = convert_element(tag, passed)
+        attrs = tag.attrs
+        name = tag.name
+        bgcolor = str(attrs.get("bgcolor") or "") if name in TABLE_TAGS else ""
+        font_color = str(attrs.get("color") or "") if name == "font" else ""
+        values, mine = _convert(name, str(attrs.get("style") or ""), bgcolor, font_color, passed)
         if values:
             changes[id(tag)] = values
         stack.extend((child, mine) for child in reversed(tag.contents) if isinstance(child, Tag))
@@ -521,7 +530,7 @@ def darken(root: Tag) -> None:
 # --- contrast of what a reader sees, for check --------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # thousands per long article: a plain init
 class Run:
     """A run of text (or a drawn mark) with its colours in light and in dark mode."""
 
@@ -603,7 +612,7 @@ def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: _Seen) -> 
 def contrast_runs(root: Tag) -> Iterator[Run]:
     """Every visible run of text and every SVG mark under root, with its colours as the
     reader sees them in light mode (on white) and in WeChat's dark mode (on #191919)."""
-    changes = dark_changes(root)
+    changes = _dark_items(root)
     start = _Seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
 
     # document order, without recursion: raw HTML may nest thousands of levels deep
@@ -619,10 +628,7 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
                 )  # fmt: skip
             continue
         tag = node
-        dark = changes.get(id(tag))
-        inside = _seen_inside(
-            str(tag.get("style") or ""), tuple(dark.items()) if dark else (), seen
-        )
+        inside = _seen_inside(str(tag.attrs.get("style") or ""), changes.get(id(tag), ()), seen)
         if inside is None:
             continue
         seen = inside
