@@ -91,12 +91,12 @@ def _joins_cjk(text: str, start: int, end: int) -> bool:
     return bool(before and after and _CJK.match(before) and _CJK.match(after))
 
 
-def _merge_strings(root: Tag) -> None:
+def _merge_strings(every: list[Tag]) -> None:
     """Join neighbouring strings that fixers leave (an unwrapped link) so white space is
     judged as one piece; each run becomes its first string's place, the rest are removed in
     one rewrite per parent (one by one, bs4 searched the parent for each)."""
     joined: list[NavigableString] = []
-    for tag in [root, *tags(root)]:
+    for tag in every:
         children = tag.contents
         i = 0
         while i < len(children) - 1:
@@ -118,23 +118,26 @@ def _merge_strings(root: Tag) -> None:
 
 def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     """Apply every attribute and white-space rule to the tree under root, in place."""
-    _merge_strings(root)
-    for comment in comments(root):
-        comment.extract()
-    for tag in [root, *tags(root)]:
+    every = [root, *tags(root)]
+    _merge_strings(every)
+    remove_all(comments(root))
+    for tag in every:
         if tag.name == "div":
             tag.name = "section"
-        for attr in list(tag.attrs):
+        attrs = tag.attrs
+        if not attrs:
+            continue
+        for attr in list(attrs):
             lower = attr.lower()
-            if lower in ("class", "id") or lower.startswith("on") or lower.startswith("data-"):
-                del tag[attr]
-        style = tag.get("style")
+            if lower in ("class", "id") or lower.startswith(("on", "data-")):
+                del attrs[attr]
+        style = attrs.get("style")
         if style is not None:
             cleaned = clean_style(str(style))
             if cleaned:
-                tag["style"] = cleaned
+                attrs["style"] = cleaned
             else:
-                del tag["style"]
+                del attrs["style"]
     doomed: list[NavigableString] = []
     spaces: list[NavigableString] = []  # white space alone between two inline elements
     joined: list[NavigableString] = []  # text with soft line breaks
