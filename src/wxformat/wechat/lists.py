@@ -104,7 +104,7 @@ def _number_drawing(label: str) -> list[Tag]:
     # plain strings, which bs4's attribute dict would store as they are
     svg.attrs.update(viewbox=view_box, style=style)
     paths = [_glyph_stamp(char, x).one() for char, x in glyphs]
-    _family(svg, paths)
+    _set_children(svg, paths)
     return [svg, *paths]
 
 
@@ -251,9 +251,10 @@ def _with_followers(nodes: list[PageElement], follow: dict[int, list[Tag]]) -> l
     return out
 
 
-def _set_children(parent: Tag, kids: list[PageElement]) -> None:
-    """Make kids the parent's children (parent and sibling links)."""
-    parent.contents = kids
+def _set_children(parent: Tag, kids: Sequence[PageElement]) -> None:
+    """Make kids the parent's children (parent and sibling links; the caller links them
+    in document order)."""
+    parent.contents = list(kids)
     previous = None
     for kid in kids:
         kid.parent = parent
@@ -290,7 +291,7 @@ def _marker(
     if footnotes:
         marker = made.tag("span", "wx-marker wx-marker-footnote")
         text = NavigableString(f"[{int(str(lst.get('start') or 1)) + index}]\u00a0")
-        _family(marker, [text])
+        _set_children(marker, [text])
         _chain([marker, text])
         return [marker, text]
     if number == "bullet" or (number is None and lst.name == "ul"):
@@ -300,7 +301,7 @@ def _marker(
         value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
         marker = made.tag("span", "wx-marker wx-number")
         drawing = _number_drawing(f"{value}.")
-    _family(marker, drawing[:1])
+    _set_children(marker, drawing[:1])
     nodes: list[PageElement] = [marker, *drawing]
     _chain(nodes)
     return nodes
@@ -321,21 +322,6 @@ class _Made:
             template["class"] = cls
             stamp = self.stamps[name, cls] = Stamp(template)
         return stamp.one()
-
-
-def _family(parent: Tag, kids: Sequence[PageElement]) -> None:
-    """Make detached nodes the children of a parent that has none (parent and sibling
-    links; the caller links them in document order)."""
-    parent.contents = list(kids)
-    previous = None
-    for kid in kids:
-        kid.parent = parent
-        kid.previous_sibling = previous
-        if previous is not None:
-            previous.next_sibling = kid
-        previous = kid
-    if previous is not None:
-        previous.next_sibling = None
 
 
 def _chain(nodes: Sequence[PageElement]) -> None:
@@ -442,13 +428,13 @@ def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement] | None, conte
         child.parent = content
     content.contents = kept
     if marker is None:
-        _family(body, [content])
+        _set_children(body, [content])
         _chain([item, body, content])
     else:
-        _family(body, [marker[0], content])
+        _set_children(body, [marker[0], content])
         _chain([item, body, marker[0]])
         _chain([marker[-1], content])
-    _family(item, [body])
+    _set_children(item, [body])
     # content's children keep their links among themselves and to what follows the item
     if kept:
         _chain([content, kept[0]])
