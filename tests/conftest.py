@@ -98,7 +98,10 @@ def cli(
 
 
 def run_process(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m wxformat ARGS` in a separate process."""
     return subprocess.run(
@@ -107,7 +110,7 @@ def run_process(
         text=True,
         cwd=cwd,
         env=env,
-        timeout=120,
+        timeout=timeout,
     )
 
 
