@@ -1,10 +1,16 @@
-"""Fast look-ups in the bs4 tree, shared by the stages that walk it (the WeChat fixers, the
-pipeline). No stage of its own: it imports nothing of wxformat.
+"""The bs4 tree, fast: parsing, look-ups and changes, shared by the stages that hold one
+(the WeChat fixers, the pipeline). No stage of its own: it imports nothing of wxformat.
 
-bs4's `find_all` runs every node through a general filter object (names, attributes,
-strings, functions); the fixers only ever ask for tag names and classes, and asking bs4
-cost a quarter of a warm conversion. These walk `descendants` once and test directly.
-Results are lists in document order, so callers may change the tree while they loop.
+bs4's general paths cost each node a few microseconds, which an article of tens of
+thousands of elements turns into seconds:
+- look-ups: `find_all` runs every node through a general filter object; the fixers only
+  ask for tag names and classes, so these walk `descendants` once and test directly.
+  Results are lists in document order, so callers may change the tree while they loop;
+- changes: `extract`, `replace_with` and `insert` search the parent for the node; here
+  positions are counted once (`last_first`, `swap_text`) and removals rewrite each
+  parent's children once (`remove_all`);
+- parsing: `parse_html` and `parse_nodes` turn lxml's parser events into bs4's nodes
+  directly, node for node what `BeautifulSoup(markup, "lxml")` builds.
 """
 
 from __future__ import annotations
@@ -146,6 +152,21 @@ def swap_text(old: NavigableString, text: str, at: int | None = None) -> Navigab
     return new
 
 
+def swap_all(replacements: Sequence[tuple[NavigableString, str]]) -> None:
+    """swap_text for many strings, each one's position counted once per parent."""
+    new_text = {id(old): text for old, text in replacements}
+    for old, _, at in last_first([old for old, _ in replacements]):
+        swap_text(old, new_text[id(old)], at)
+
+
+def last_descendant(node: PageElement) -> PageElement:
+    """The last node of node's subtree in document order (node itself when it is a leaf):
+    what comes after it in `next_element` is what follows the subtree."""
+    while isinstance(node, Tag) and node.contents:
+        node = node.contents[-1]
+    return node
+
+
 def remove_all(nodes: Sequence[PageElement]) -> None:
     """Take these nodes (strings or whole elements) out of the tree, each parent's children
     rewritten once: one by one, each removal searches its parent and shifts every later
@@ -159,9 +180,7 @@ def remove_all(nodes: Sequence[PageElement]) -> None:
         if any(id(above) in doomed for above in node.parents):
             continue  # it leaves with the element it is in
         doomed[id(node)] = parent
-        last = node  # the last node of its subtree, in document order
-        while isinstance(last, Tag) and last.contents:
-            last = last.contents[-1]
+        last = last_descendant(node)
         before, after = node.previous_element, last.next_element
         if before is not None:
             before.next_element = after
@@ -287,22 +306,17 @@ class _Target:
         self.namespaces = dict(getattr(builder, "active_namespace_prefixes", [{}])[-1])
         self.preserving = builder.preserve_whitespace_tags
         self.containers: dict[str, type[NavigableString]] = builder.string_containers
-        self.root = root if root is not None else soup
-        self.open: list[Tag] = [self.root]
+        self.restart(root if root is not None else soup)
+
+    def restart(self, root: Tag) -> None:
+        """Build the next tree under root, with nothing left of the last."""
+        self.root = root
+        self.open: list[Tag] = [root]
         self.open_count: Counter[str] = Counter()
         self.preserve_stack: list[Tag] = []
         self.container_stack: list[Tag] = []
         self.last: PageElement | None = None
         self.pending: list[str] = []
-
-    def restart(self, root: Tag) -> None:
-        """Build the next tree under root, with nothing left of the last."""
-        self.root = root
-        self.open = [root]
-        self.open_count = Counter()
-        self.preserve_stack, self.container_stack = [], []
-        self.last = None
-        self.pending = []
 
     def _add(self, node: PageElement) -> None:
         parent = self.open[-1]

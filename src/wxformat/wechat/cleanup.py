@@ -15,7 +15,7 @@ from functools import lru_cache
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, last_first, remove_all, swap_text, tags, texts
+from wxformat.tree import ancestor, comments, remove_all, swap_all, swap_text, tags, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -168,17 +168,13 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
             continue
         if "\n" in text:
             joined.append(text)
-    # each text with a line break swapped for its joined lines, positions counted once: a
-    # paragraph of 25,000 hard line breaks searched itself for each
-    for text, _, at in last_first(joined):
-        swap_text(text, _compact_text(str(text)), at)
+    # positions counted once (a paragraph of 25,000 hard line breaks, or of thousands of
+    # `*a* `, searched itself for each): text with line breaks becomes its joined lines;
+    # each space folds into its neighbours, then goes or becomes a no-break space
+    swap_all([(text, _compact_text(str(text))) for text in joined])
     remove_all(doomed)
-    # each space folds into its neighbours, then goes (or becomes a no-break space) with its
-    # position counted once: a paragraph of thousands of `*a* ` was quadratic
     folded = [(text, _fold_space(text)) for text in spaces]
-    stand_ins = {id(text): stand_in for text, stand_in in folded if stand_in}
-    for text, _, at in last_first([text for text, stand_in in folded if stand_in]):
-        swap_text(text, stand_ins[id(text)], at)  # between two drawings (formulas)
+    swap_all([(text, stand_in) for text, stand_in in folded if stand_in])
     remove_all([text for text, stand_in in folded if not stand_in])
 
 

@@ -384,12 +384,14 @@ def _order(decls: tuple[Declaration, ...]) -> list[Declaration]:
     return sorted(kept, key=lambda d: (d.name == "color", d.name == "background-image"))
 
 
-def convert_element(tag: Tag, passed: _Passed) -> tuple[dict[str, str], _Passed]:
-    """The new declarations for one element, and what its descendants receive."""
-    bgcolor = str(tag.get("bgcolor") or "") if tag.name in TABLE_TAGS else ""
-    font_color = str(tag.get("color") or "") if tag.name == "font" else ""
-    values, mine = _convert(tag.name, str(tag.get("style") or ""), bgcolor, font_color, passed)
-    return dict(values), mine
+def convert_element(tag: Tag, passed: _Passed) -> tuple[tuple[tuple[str, str], ...], _Passed]:
+    """The new declarations for one element (name and value pairs), and what its
+    descendants receive."""
+    attrs = tag.attrs
+    name = tag.name
+    bgcolor = str(attrs.get("bgcolor") or "") if name in TABLE_TAGS else ""
+    font_color = str(attrs.get("color") or "") if name == "font" else ""
+    return _convert(name, str(attrs.get("style") or ""), bgcolor, font_color, passed)
 
 
 @lru_cache(maxsize=8192)
@@ -494,11 +496,7 @@ def _dark_items(root: Tag) -> dict[int, tuple[tuple[str, str], ...]]:
     stack: list[tuple[Tag, _Passed]] = [(root, _Passed())]
     while stack:
         tag, passed = stack.pop()
-        attrs = tag.attrs
-        name = tag.name
-        bgcolor = str(attrs.get("bgcolor") or "") if name in TABLE_TAGS else ""
-        font_color = str(attrs.get("color") or "") if name == "font" else ""
-        values, mine = _convert(name, str(attrs.get("style") or ""), bgcolor, font_color, passed)
+        values, mine = convert_element(tag, passed)
         if values:
             changes[id(tag)] = values
         stack.extend((child, mine) for child in reversed(tag.contents) if isinstance(child, Tag))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 
-from wxformat.tree import children, first, has_class, last_first
+from wxformat.tree import children, first, has_class, last_descendant, last_first
 from wxformat.wechat.context import Context
 
 WECHAT_HOSTS = ("mp.weixin.qq.com",)
@@ -179,16 +179,10 @@ def _insert_after(marks: list[tuple[Tag, Tag]]) -> None:
         parent.contents = contents
 
 
-def _last_descendant(node: PageElement) -> PageElement:
-    while isinstance(node, Tag) and node.contents:
-        node = node.contents[-1]
-    return node
-
-
 def _link_after(parent: Tag, child: PageElement, mark: Tag) -> None:
     """Link mark into the tree right after child: siblings, and the document order bs4
     walks (`next_element`), from child's last descendant through mark's to what followed."""
-    last = _last_descendant(child)
+    last = last_descendant(child)
     following = last.next_element
     mark.parent = parent
     mark.previous_sibling = child
@@ -198,7 +192,7 @@ def _link_after(parent: Tag, child: PageElement, mark: Tag) -> None:
     child.next_sibling = mark
     mark.previous_element = last
     last.next_element = mark
-    mark_last = _last_descendant(mark)
+    mark_last = last_descendant(mark)
     mark_last.next_element = following
     if following is not None:
         following.previous_element = mark_last

@@ -22,7 +22,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
 
-from wxformat.tree import ancestor, children, first, has_class
+from wxformat.tree import ancestor, children, first, has_class, last_descendant
 from wxformat.wechat.context import Context, Stamp, parse_fragment
 from wxformat.wechat.digits import ASCENT, GLYPHS, SIZE
 
@@ -193,7 +193,7 @@ def _flatten_deep_lists(lists: list[Tag], ctx: Context) -> bool:
         if id(anchor) not in moved and anchor.parent is not None
     }
     outermost = [host for host in hosts.values() if not _inside_any(host, hosts)]
-    after = {id(host): _last_descendant(host).next_element for host in outermost}
+    after = {id(host): last_descendant(host).next_element for host in outermost}
     # take the deep lists out of their parents, each parent's children rewritten once
     parents = {id(deep.parent): deep.parent for deep in gone.values() if deep.parent}
     for parent in parents.values():
@@ -331,12 +331,6 @@ def _chain(nodes: Sequence[PageElement]) -> None:
         after.previous_element = before
 
 
-def _last_descendant(node: PageElement) -> PageElement:
-    while isinstance(node, Tag) and node.contents:
-        node = node.contents[-1]
-    return node
-
-
 def _number_column(lst: Tag, items: list[Tag]) -> str | None:
     """The marker column's width for a list whose widest number is wider than the themes'
     column (10 and up), so every item's text starts at the same place."""
@@ -423,7 +417,7 @@ def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement] | None, conte
     over the item's children: bs4's `extract` and `append` per child searched and relinked
     far more than this needs."""
     kept = item.contents
-    after = _last_descendant(item).next_element
+    after = last_descendant(item).next_element
     for child in kept:
         child.parent = content
     content.contents = kept

@@ -343,11 +343,6 @@ class _Drawings:
         return [svg.extract()]
 
 
-def tex_to_svg(tex: str, display: bool, store: Cache) -> str:
-    """One formula to an SVG string sized in em; raises MathError when TeX cannot be drawn."""
-    return svg_of(drawing(_unescape(tex), display, store), display)
-
-
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _TEXT_COMMANDS = ("\\text", "\\mathrm", "\\textrm", "\\mbox", "\\textbf", "\\mathbf")
 
