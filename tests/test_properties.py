@@ -21,7 +21,7 @@ from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.pipeline import OUTPUT_FORMAT, serialize
 from wxformat.render import _clean as nh3_clean
 from wxformat.render import _markdown, sanitize
-from wxformat.tree import parse_html, parse_nodes
+from wxformat.tree import parse_html, parse_nodes, sealed
 from wxformat.wechat.paste_filter import paste_filter
 
 words = st.text(
@@ -255,6 +255,18 @@ def test_our_html_writer_writes_what_bs4s_html5_formatter_writes(html: str) -> N
     root = BeautifulSoup(f"<section>{html}</section>", "lxml").find("section")
     assert root is not None
     assert serialize(root) == root.decode(formatter=OUTPUT_FORMAT)
+
+
+@given(st.lists(html_pieces, max_size=24).map("".join))
+def test_a_sealed_drawing_is_written_as_the_drawing_it_seals(html: str) -> None:
+    """A fixer may seal an SVG it drew (tree.Drawing): the article's HTML is the same."""
+    root = BeautifulSoup(f"<section>{html}</section>", "lxml").find("section")
+    assert root is not None
+    written = serialize(root)
+    for svg in root.find_all("svg"):
+        if svg.find_parent("svg") is None:
+            svg.replace_with(sealed(svg))
+    assert serialize(root) == written
 
 
 def _shape(soup: BeautifulSoup) -> list[tuple[object, ...]]:

@@ -170,6 +170,10 @@ def skeleton(
 
     top = make(root, None, _attributes(root))
     stand_ins: dict[int, dict[tuple[str, tuple[tuple[str, str], ...]], etree._Element]] = {}
+    # an article's elements repeat a few sets of attributes (a list's parts thousands of
+    # times): each set is read once
+    read: dict[tuple[Any, ...], tuple[dict[str, str], tuple[str, tuple[tuple[str, str], ...]]]]
+    read = {}
     pairs = [(top, root)]
     stack = [(root, top)]
     while stack:
@@ -181,8 +185,16 @@ def skeleton(
         for child in tag.contents:
             if not isinstance(child, Tag):
                 continue
-            attributes = _attributes(child)
-            key = (child.name, tuple(attributes.items()))
+            seen = (child.name, *child.attrs.items())
+            try:
+                attributes, key = read[seen]
+            except KeyError:
+                attributes = _attributes(child)
+                key = (child.name, tuple(attributes.items()))
+                read[seen] = attributes, key
+            except TypeError:  # a multi-valued attribute (a list) cannot be a key
+                attributes = _attributes(child)
+                key = (child.name, tuple(attributes.items()))
             made = alike.get(key) if shared else None
             if made is None:
                 made = make(child, element, attributes)
@@ -249,19 +261,21 @@ def apply_theme(
     top, pairs = skeleton(root, shared=not _looks_at_siblings(css_text))
     names: set[str] = set()
     classes: set[str] = set()
-    for element, _ in pairs:
+    for element in top.iter():  # the skeleton: each stand-in once
         names.add(element.tag)
         classes.update(str(element.get("class") or "").split())
     css_text = rules_for(css_text, names, classes)
     if not css_text:
         return
     _inliner(css_text).transform(top)
+    themed_by = {element: element.get("style") for element in top.iter()}
     for element, tag in pairs:
-        themed = element.get("style")
+        themed = themed_by[element] if element in themed_by else element.get("style")
         if not themed:
             continue
-        own = tag.get("style")
-        tag["style"] = _merged(themed, str(own)) if own else themed
+        attrs = tag.attrs
+        own = attrs.get("style")
+        attrs["style"] = _merged(themed, str(own)) if own else themed
 
 
 @lru_cache(maxsize=4096)  # pure; a long article repeats a few hundred pairs

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from bs4 import Tag
-from bs4.dammit import EntitySubstitution
-from bs4.element import NavigableString
-from bs4.formatter import HTMLFormatter
 
 from wxformat.article import Article
 from wxformat.cache import Cache, memory
@@ -25,7 +20,7 @@ from wxformat.footer import footer_html
 from wxformat.inline import apply_theme
 from wxformat.options import ConvertOptions
 from wxformat.render import render_markdown
-from wxformat.tree import first, parse_html
+from wxformat.tree import OUTPUT_FORMAT, first, parse_html, serialize
 from wxformat.wechat import FIXERS, Context
 from wxformat.wechat.checks import check_size, diagnose
 from wxformat.wechat.cleanup import clean_tree
@@ -141,87 +136,6 @@ class _Clock:
         self.last = now
 
 
-def _entities(text: str) -> str:
-    # W14: a non-breaking space is spelled &nbsp;, so no text tool can mistake it for a space
-    return EntitySubstitution.substitute_xml(text).replace("\xa0", "&nbsp;")
-
-
-# HTML parsers lower-case attribute names; SVG's own are camel-case
-SVG_ATTRIBUTES = {"viewbox": "viewBox", "preserveaspectratio": "preserveAspectRatio"}
-
-
-class OutputFormatter(HTMLFormatter):
-    """HTML5 serialization, as browsers write it: <br>, not <br/>; &nbsp; spelled out;
-    SVG attributes in their own case."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            entity_substitution=_entities,
-            void_element_close_prefix="",
-            empty_attributes_are_booleans=True,
-        )
-
-    def attributes(self, tag: Tag) -> Iterable[tuple[str, Any]]:
-        pairs = super().attributes(tag)
-        if tag.name != "svg":
-            return pairs
-        return [(SVG_ATTRIBUTES.get(key, key), value) for key, value in pairs]
-
-
-OUTPUT_FORMAT = OutputFormatter()
-
-
-def serialize(root: Tag) -> str:
-    """The tree as HTML, exactly as bs4's `decode(formatter=OUTPUT_FORMAT)` writes it, in one
-    pass with the per-node work inlined: bs4's general path (events, formatter look-ups,
-    structural `!=` between tags) took a quarter of a second on a 100 KB paragraph."""
-    out: list[str] = []
-    write = out.append
-    raw_parents = OUTPUT_FORMAT.cdata_containing_tags
-    open_tags: list[Tag] = []
-    for node in root.self_and_descendants:
-        parent = node.parent
-        while open_tags and parent is not open_tags[-1]:
-            write(_closing(open_tags.pop()))
-        if isinstance(node, Tag):
-            write(_opening(node))
-            if not node.is_empty_element:
-                open_tags.append(node)
-        elif type(node) is NavigableString:
-            raw = parent is not None and parent.name in raw_parents
-            write(node if raw else _entities(node))
-        elif isinstance(node, NavigableString):  # a comment, CDATA, a doctype: their own
-            write(node.output_ready(OUTPUT_FORMAT))  # prefix and suffix
-    while open_tags:
-        write(_closing(open_tags.pop()))
-    return "".join(out)
-
-
-def _name(tag: Tag) -> str:
-    return f"{tag.prefix}:{tag.name}" if tag.prefix else tag.name
-
-
-def _opening(tag: Tag) -> str:
-    if tag.hidden:
-        return ""
-    if not tag.attrs:
-        return f"<{_name(tag)}>"
-    attributes = []
-    for key, value in OUTPUT_FORMAT.attributes(tag):
-        if value is None:
-            attributes.append(key)
-            continue
-        if isinstance(value, (list, tuple)):
-            value = " ".join(value)
-        quoted = EntitySubstitution.quoted_attribute_value(_entities(str(value)))
-        attributes.append(f"{key}={quoted}")
-    return f"<{_name(tag)} {' '.join(attributes)}>"
-
-
-def _closing(tag: Tag) -> str:
-    return "" if tag.hidden else f"</{_name(tag)}>"
-
-
 def _unique(warnings: list[Diagnostic]) -> list[Diagnostic]:
     seen: set[Diagnostic] = set()
     out = []
@@ -245,4 +159,4 @@ def darken_fragment(fragment: str) -> str:
     )
 
 
-__all__ = ["Result", "convert", "darken_fragment"]
+__all__ = ["OUTPUT_FORMAT", "Result", "convert", "darken_fragment", "serialize"]

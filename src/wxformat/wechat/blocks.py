@@ -7,7 +7,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 from bs4.element import PageElement
 
-from wxformat.tree import children, first, has_class, last_first, remove_all, tags
+from wxformat.tree import children, first, has_class, last_first, remove_all, sealed, tags
 from wxformat.wechat.context import Context, Stamp, parse_fragment
 
 ALIGN = {"center", "left", "right", "justify"}
@@ -57,7 +57,9 @@ def fix_task_lists(soup: BeautifulSoup, ctx: Context) -> None:
             if stamp is None:
                 glyph = soup.new_tag("span")
                 glyph["class"] = "wx-task-done" if checked else "wx-task"
-                glyph.extend(parse_fragment(checkbox_svg(checked)))
+                (svg,) = parse_fragment(checkbox_svg(checked))
+                assert isinstance(svg, Tag)
+                glyph.append(sealed(svg))  # no stage after this reads the drawing's insides
                 stamp = glyphs[checked] = Stamp(glyph)
             _put_in_place(box, parent, index, stamp())
         else:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, comments, remove_all, swap_all, swap_text, tags, texts
+from wxformat.tree import ancestor, remove_all, swap_all, swap_text, texts
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -91,10 +92,11 @@ def _joins_cjk(text: str, start: int, end: int) -> bool:
     return bool(before and after and _CJK.match(before) and _CJK.match(after))
 
 
-def _merge_strings(every: list[Tag]) -> None:
+def _merge_strings(every: list[Tag]) -> bool:
     """Join neighbouring strings that fixers leave (an unwrapped link) so white space is
     judged as one piece; each run becomes its first string's place, the rest are removed in
-    one rewrite per parent (one by one, bs4 searched the parent for each)."""
+    one rewrite per parent (one by one, bs4 searched the parent for each). True when any
+    were joined."""
     joined: list[NavigableString] = []
     for tag in every:
         children = tag.contents
@@ -114,34 +116,63 @@ def _merge_strings(every: list[Tag]) -> None:
             joined += run[1:]  # type: ignore[arg-type]
             i = end
     remove_all(joined)
+    return bool(joined)
+
+
+def _cleaned_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
+    """An element's attributes without class, id, event handlers and data-, its style made
+    safe (W6, W7, clean_style)."""
+    out = {}
+    for attr, value in attrs.items():
+        lower = attr.lower()
+        if lower in ("class", "id") or lower.startswith(("on", "data-")):
+            continue
+        if attr == "style":
+            value = clean_style(str(value))
+            if not value:
+                continue
+        out[attr] = value
+    return out
 
 
 def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     """Apply every attribute and white-space rule to the tree under root, in place."""
-    every = [root, *tags(root)]
-    _merge_strings(every)
-    remove_all(comments(root))
+    # one walk for the elements, the comments and the strings; the strings are looked for
+    # again only if joining strings or removing comments changed them
+    every: list[Tag] = [root]
+    notes: list[Comment] = []
+    strings: list[NavigableString] = []
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            every.append(node)
+        elif isinstance(node, Comment):
+            notes.append(node)
+        elif isinstance(node, NavigableString):
+            strings.append(node)
+    if _merge_strings(every) or notes:
+        remove_all(notes)
+        strings = texts(root)
+    # a long article repeats a few sets of attributes thousands of times: each cleaned once
+    cleaned_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
     for tag in every:
         if tag.name == "div":
             tag.name = "section"
         attrs = tag.attrs
         if not attrs:
             continue
-        for attr in list(attrs):
-            lower = attr.lower()
-            if lower in ("class", "id") or lower.startswith(("on", "data-")):
-                del attrs[attr]
-        style = attrs.get("style")
-        if style is not None:
-            cleaned = clean_style(str(style))
-            if cleaned:
-                attrs["style"] = cleaned
-            else:
-                del attrs["style"]
+        try:
+            known = cleaned_sets.get(key := tuple(attrs.items()))
+        except TypeError:  # a multi-valued attribute (a list) cannot be a key
+            key, known = None, None
+        if known is None:
+            known = _cleaned_attributes(attrs)
+            if key is not None:
+                cleaned_sets[key] = known
+        tag.attrs = type(attrs)(known)
     doomed: list[NavigableString] = []
     spaces: list[NavigableString] = []  # white space alone between two inline elements
     joined: list[NavigableString] = []  # text with soft line breaks
-    for text in texts(root):
+    for text in strings:
         parent = text.parent
         if parent is not None and (parent.name == "pre" or ancestor(parent, "pre")):
             # W14: code keeps every space, at any depth of spans; only the line breaks

@@ -369,13 +369,28 @@ def _colors_in(value: str) -> tuple[tuple[str, RGBA], ...]:
 # --- walking the article, as Darkmode.run does -----------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Passed:
-    """What an element passes to its descendants (mp-darkmode's expando attributes)."""
+    """What an element passes to its descendants (mp-darkmode's expando attributes). Made
+    by `_passed` only, one object per value: compared and hashed as itself, cheaply, in
+    the caches that every element of an article looks up."""
 
     bg: RGBA | None = None  # the converted background behind (BGCOLORATTR)
     original_color: RGBA | None = None  # the light-mode colour inherited (ORIGINAL_COLORATTR)
     bg_image: bool = False  # inside a background image: text keeps its colours
+
+
+_PASSED: dict[tuple[RGBA | None, RGBA | None, bool], _Passed] = {}
+
+
+def _passed(
+    bg: RGBA | None = None, original_color: RGBA | None = None, bg_image: bool = False
+) -> _Passed:
+    key = (bg, original_color, bg_image)
+    found = _PASSED.get(key)
+    if found is None:
+        found = _PASSED[key] = _Passed(bg, original_color, bg_image)
+    return found
 
 
 def _order(decls: tuple[Declaration, ...]) -> list[Declaration]:
@@ -474,7 +489,7 @@ def _convert(
             out[decl.name] = new_value
     if extra_color is not None:
         out.setdefault("color", extra_color)
-    return tuple(out.items()), _Passed(mine.bg, mine.original_color, mine.bg_image)
+    return tuple(out.items()), _passed(mine.bg, mine.original_color, mine.bg_image)
 
 
 @dataclass
@@ -486,19 +501,14 @@ class _Mutable:
 
 def dark_changes(root: Tag) -> dict[int, dict[str, str]]:
     """Every element's dark-mode declarations, keyed by id() of the tag (root included)."""
-    return {key: dict(values) for key, values in _dark_items(root).items()}
-
-
-def _dark_items(root: Tag) -> dict[int, tuple[tuple[str, str], ...]]:
-    """dark_changes, each element's declarations as the (hashable) pairs they came as."""
-    changes: dict[int, tuple[tuple[str, str], ...]] = {}
+    changes: dict[int, dict[str, str]] = {}
     # document order, without recursion: raw HTML may nest thousands of levels deep
-    stack: list[tuple[Tag, _Passed]] = [(root, _Passed())]
+    stack: list[tuple[Tag, _Passed]] = [(root, _passed())]
     while stack:
         tag, passed = stack.pop()
         values, mine = convert_element(tag, passed)
         if values:
-            changes[id(tag)] = values
+            changes[id(tag)] = dict(values)
         stack.extend((child, mine) for child in reversed(tag.contents) if isinstance(child, Tag))
     return changes
 
@@ -550,13 +560,29 @@ class Run:
         return contrast(self.dark_fg, self.dark_bg)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Seen:
+    """The colours in force at an element. Made by `_seen` only, one object per value, as
+    _Passed."""
+
     light_fg: RGBA
     light_bg: RGBA
     dark_fg: RGBA
     dark_bg: RGBA
     declared_bg: RGBA | None
+
+
+_SEEN: dict[tuple[RGBA, RGBA, RGBA, RGBA, RGBA | None], _Seen] = {}
+
+
+def _seen(
+    light_fg: RGBA, light_bg: RGBA, dark_fg: RGBA, dark_bg: RGBA, declared_bg: RGBA | None
+) -> _Seen:
+    key = (light_fg, light_bg, dark_fg, dark_bg, declared_bg)
+    found = _SEEN.get(key)
+    if found is None:
+        found = _SEEN[key] = _Seen(*key)
+    return found
 
 
 def _value(decls: tuple[Declaration, ...], names: tuple[str, ...]) -> RGBA | None:
@@ -569,6 +595,9 @@ def _value(decls: tuple[Declaration, ...], names: tuple[str, ...]) -> RGBA | Non
 
 def _mark_color(svg: Tag, current: RGBA) -> RGBA | None:
     """The colour an SVG is drawn in: its first shape's fill (or stroke), else its own."""
+    fill = svg.attrs.get("fill")
+    if isinstance(fill, str) and fill.lower() == "currentcolor":
+        return current  # ours, and most: decided by the <svg> itself
     # walked lazily: the <svg> itself or its first shape decides
     for node in itertools.chain((svg,), (n for n in svg.descendants if isinstance(n, Tag))):
         for attr in ("fill", "stroke"):
@@ -598,7 +627,7 @@ def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: _Seen) -> 
     dark_decls = declarations(";".join(f"{k}:{v}" for k, v in dark)) if dark else ()
     dark_fg = _value(dark_decls, ("color",)) or light_fg
     dark_bg = _value(dark_decls, ("background-color", "background")) or light_bg
-    return _Seen(
+    return _seen(
         light_fg or seen.light_fg,
         over(light_bg, seen.light_bg) if light_bg else seen.light_bg,
         dark_fg or seen.dark_fg,
@@ -610,15 +639,17 @@ def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: _Seen) -> 
 def contrast_runs(root: Tag) -> Iterator[Run]:
     """Every visible run of text and every SVG mark under root, with its colours as the
     reader sees them in light mode (on white) and in WeChat's dark mode (on #191919)."""
-    changes = _dark_items(root)
-    start = _Seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
+    start = _seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
 
-    # document order, without recursion: raw HTML may nest thousands of levels deep
-    stack: list[tuple[Tag | NavigableString, Tag, _Seen]] = [(root, root, start)]
+    # document order, without recursion: raw HTML may nest thousands of levels deep; each
+    # element's dark-mode declarations are worked out on the way down, as dark_changes does
+    stack: list[tuple[Tag | NavigableString, Tag, _Seen, _Passed]] = [
+        (root, root, start, _passed())
+    ]
     while stack:
-        node, parent, seen = stack.pop()
+        node, parent, seen, passed = stack.pop()
         if not isinstance(node, Tag):
-            text = str(node).strip()
+            text = node.strip()
             if text:
                 yield Run(
                     parent, text, False, seen.light_fg, seen.light_bg, seen.dark_fg,
@@ -626,7 +657,8 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
                 )  # fmt: skip
             continue
         tag = node
-        inside = _seen_inside(str(tag.attrs.get("style") or ""), changes.get(id(tag), ()), seen)
+        dark, passed = convert_element(tag, passed)
+        inside = _seen_inside(str(tag.attrs.get("style") or ""), dark, seen)
         if inside is None:
             continue
         seen = inside
@@ -640,7 +672,7 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
             continue
         for child in reversed(tag.contents):
             if isinstance(child, Tag) or type(child) is NavigableString:
-                stack.append((child, tag, seen))
+                stack.append((child, tag, seen, passed))
 
 
 # --- choosing colours that survive -------------------------------------------------------
