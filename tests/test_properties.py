@@ -15,9 +15,11 @@ from markdown import Markdown
 from markdown import markdown as python_markdown
 from markdown.inlinepatterns import InlineProcessor as Pattern
 from markdown.treeprocessors import InlineProcessor
+from pymdownx.superfences import SuperFencesBlockPreprocessor
 
 from tests.conftest import convert_text
-from wxformat.mdext.linear import LinearInlineExtension
+from wxformat.mdext import plain_items
+from wxformat.mdext.linear import LinearInlineExtension, LinearSuperFences
 from wxformat.pipeline import OUTPUT_FORMAT, serialize
 from wxformat.render import _clean as nh3_clean
 from wxformat.render import _markdown, sanitize
@@ -313,3 +315,54 @@ def test_snippets_parse_to_the_nodes_bs4_gives(html: str) -> None:
     ours = parse_nodes(html)
     assert [(type(n), str(n)) for n in ours] == [(type(n), str(n)) for n in theirs]
     assert all(n.parent is None and n.previous_element is None for n in ours)
+
+
+item_pieces = st.sampled_from(
+    [
+        "a", "Word", "中文", "é", " ", "  ", "    ", "\n", "\n    ", "#", "# ", ">", "> ", "- ",
+        "* ", "1. ", "|", " | ", "---", "===", "!!! note", "??? x", '=== "T"', "[", "]", "]:",
+        "[^1]:", "[x]", " http://e.x", ":", "*", "_", "`", "```", "$$", "\\", "<b>", "<div>",
+        "&amp;", "\t", "[ ] ", "[x] ", "[X]\t", "[ ]",
+    ]
+)  # fmt: skip
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(item_pieces, min_size=1, max_size=6).map("".join), min_size=1, max_size=5),
+    st.sampled_from(["- ", "1. ", "* ", "3. "]),
+    st.booleans(),
+)
+def test_plain_list_items_parse_as_the_full_block_parser_parses_them(
+    items: list[str], marker: str, loose: bool
+) -> None:
+    """mdext.plain_items: an item of one line that starts with a letter skips the block
+    processors that would all decline it; the HTML is what the full path makes."""
+    document = ("\n\n" if loose else "\n").join(marker + item for item in items) + "\n"
+    fast = _markdown(1)
+    for name in ("olist", "ulist"):  # the fast path is in place, and taken: its processors
+        assert isinstance(fast.parser.blockprocessors[name].parser, plain_items.ItemParser)
+    assert plain_items.known_processors(fast.parser)  # are those it knows
+    full = _markdown(1)
+    for name in ("olist", "ulist"):  # Python-Markdown's own path, for every block
+        full.parser.blockprocessors[name].parser = full.parser
+    assert fast.convert(document) == full.convert(document)
+
+
+fence_pieces = st.sampled_from(
+    [
+        "```\n", "```python\n", "~~~\n", "x = 1\n", "text\n", "\n", "> ", "> ```\n", "- ",
+        "    ", "1. ", "```{.py}\n", "````\n", "> > ", "`` ` ``\n",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(fence_pieces, max_size=30).map("".join))
+def test_fences_are_put_back_as_superfences_puts_them_back(document: str) -> None:
+    """mdext.linear.LinearSuperFences: the fences' placeholders go back into the lines in
+    one pass; the HTML is what SuperFences' own reassembly makes."""
+    linear = _markdown(1)
+    assert isinstance(linear.preprocessors["fenced_code_block"], LinearSuperFences)
+    original = _markdown(1)
+    original.preprocessors["fenced_code_block"].__class__ = SuperFencesBlockPreprocessor
+    assert linear.convert(document) == original.convert(document)

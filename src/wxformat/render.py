@@ -21,6 +21,7 @@ from wxformat.mdext.footnotes import Footnotes
 from wxformat.mdext.gfm import GfmExtension
 from wxformat.mdext.linear import LinearInlineExtension
 from wxformat.mdext.math import MathExtension
+from wxformat.mdext.plain_items import PlainItemsExtension
 
 # W3: what survives in published articles, plus what later stages turn into it
 # (div -> section, details -> section, input checkbox -> glyph, a -> reference).
@@ -98,6 +99,7 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             TabbedExtension(alternate_style=False),
             LinearInlineExtension(),
             DialectExtension(),  # after: its sized images build on the linear ones
+            PlainItemsExtension(),  # last: it checks which block processors the rest left
         ],
         output_format="html",
         tab_length=4,

@@ -11,12 +11,14 @@ Its entity pattern rebuilds the whole text once per entity: `&amp;` x 200,000 to
   only up to the 32nd `(` after it (cmark caps nested parentheses at 32 too). No real link has 32
   parentheses in its destination and title; past that the text stays text, as written.
 - A run of entities (`&amp;&amp; &lt;`) is kept as one piece instead of one per entity.
+- SuperFences puts each fence's placeholder back into the article's lines in one pass.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import pairwise
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -31,6 +33,7 @@ from markdown.inlinepatterns import (
     LinkInlineProcessor,
     ReferenceInlineProcessor,
 )
+from pymdownx.superfences import SuperFencesBlockPreprocessor
 
 from wxformat.mdext import inline_pass
 
@@ -212,6 +215,26 @@ class LinearBacktickProcessor(BacktickInlineProcessor):
         return data[cut - 1] != "\\"
 
 
+class LinearSuperFences(SuperFencesBlockPreprocessor):  # type: ignore[misc]  # untyped
+    """SuperFences' fence finder, with the fences put back in one pass: it rebuilt the
+    article's whole list of lines once per fence (4,500 fences, 13,500 lines: 60 million
+    copies)."""
+
+    def reassemble(self, lines: list[str]) -> list[str]:
+        fences = sorted(self.stack, key=lambda fence: fence[1])
+        if any(before[2] > after[1] for before, after in pairwise(fences)):
+            return super().reassemble(lines)  # type: ignore[no-any-return]  # overlapping
+        out: list[str] = []
+        last = 0
+        for placeholder, start, end in fences:
+            out += lines[last:start]
+            out.append(placeholder)
+            last = end
+        out += lines[last:]
+        self.stack.clear()
+        return out
+
+
 class LinearInlineExtension(Extension):
     """Link processors that find brackets once per text, entity runs matched whole, and an
     inline pass that rebuilds a text once per pattern, not once per match."""
@@ -230,6 +253,10 @@ class LinearInlineExtension(Extension):
             # only the pattern whose lookbehinds wx_same_after describes (Markdown 3.x's)
             if type(backtick) is BacktickInlineProcessor and backtick.pattern == BACKTICK_RE:
                 backtick.__class__ = LinearBacktickProcessor
+        if "fenced_code_block" in md.preprocessors:
+            fences = md.preprocessors["fenced_code_block"]
+            if type(fences) is SuperFencesBlockPreprocessor:
+                fences.__class__ = LinearSuperFences
         if inline_pass.available():  # in place of Markdown's own, at its priority
             md.treeprocessors.register(inline_pass.LinearInlineProcessor(md), "inline", 20)
             if "em_strong" in md.inlinePatterns:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 # one way to split the indent (quote markers, then spaces): no backtracking on long indents
 FENCE_OPEN = re.compile(r"^(?P<indent>(?:[ ]*>)*[ ]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -42,6 +43,11 @@ def _indent(line: str) -> int:
 def classify(lines: list[str]) -> list[str]:
     """The kind of every line. A fence counts at indent 0-3, or deeper inside a list item;
     4+ spaces after a blank line outside a list is indented code."""
+    return list(_classified(tuple(lines)))
+
+
+@lru_cache(maxsize=4)  # the preprocessors ask in turn, most about lines the last left alone
+def _classified(lines: tuple[str, ...]) -> tuple[str, ...]:
     kinds: list[str] = []
     in_list = False
     prev = BLANK
@@ -88,7 +94,7 @@ def classify(lines: list[str]) -> list[str]:
         trailing = j + 1 >= len(kinds) or kinds[j + 1] != INDENTED
         if kinds[j] == INDENTED and not lines[j].strip() and trailing:
             kinds[j] = BLANK
-    return kinds
+    return tuple(kinds)
 
 
 def segments(lines: list[str]) -> Iterator[Segment]:

@@ -11,6 +11,7 @@ from collections import Counter
 
 from bs4.element import CData, NavigableString, RubyParenthesisString, RubyTextString, Tag
 
+from wxformat.tree import last_descendant
 from wxformat.wechat.context import Context
 
 # a word: a run of Latin letters or digits, or one CJK character
@@ -112,14 +113,20 @@ def _prose(root: Tag) -> str:
     """The article's text outside code, a line break where a block starts (so a marker
     written at the start of a line is found there, and `**好**!!!` is no marker)."""
     pieces: list[str] = []
-    for node in root.descendants:
-        if type(node) is not NavigableString:
+    # document order along next_element, stepping over each code element whole (asking
+    # each string for its ancestors read a deep article's nesting once per string)
+    stop = last_descendant(root).next_element
+    node = root.next_element
+    while node is not None and node is not stop:
+        if isinstance(node, Tag) and node.name in _CODE:
+            node = last_descendant(node).next_element
             continue
-        parent = node.parent
-        if parent is None or any(a.name in _CODE for a in (parent, *parent.parents)):
-            continue
-        starts_block = parent.name in _BLOCKS and node.previous_sibling is None
-        pieces.append(("\n" if starts_block else "") + str(node))
+        if type(node) is NavigableString:
+            parent = node.parent
+            if parent is not None:
+                starts_block = parent.name in _BLOCKS and node.previous_sibling is None
+                pieces.append("\n" + node if starts_block else node)
+        node = node.next_element
     return "".join(pieces)
 
 
