@@ -19,7 +19,7 @@ from wxformat.tree import parse_html, tags
 from wxformat.wechat import math as wechat_math
 from wxformat.wechat.cleanup import clean_tree
 from wxformat.wechat.context import Context
-from wxformat.wechat.lists import fix_lists
+from wxformat.wechat.lists import fix_lists, number_svg
 from wxformat.wechat.paste_filter import paste_filter
 
 Cli = Callable[..., CliRun]
@@ -404,8 +404,12 @@ def test_long_lists_convert_quickly_and_keep_every_item(
     for number, li in enumerate(items, 1):
         drawings = [svg for svg in li.find_all("svg") if svg.find_parent("li") is li]
         assert len(drawings) == 1, li
-        if name.startswith("numbered"):  # one outline per character of "12."
-            assert len(drawings[0].find_all("path")) == len(f"{number}.")
+        if name.startswith("numbered"):  # its own number's outlines
+            (path,) = drawings[0].find_all("path")
+            assert path["d"] == _OUTLINES.search(number_svg(f"{number}.")).group(1)
+
+
+_OUTLINES = re.compile(r' d="([^"]*)"')
 
 
 def test_lists_are_fixed_in_linear_time() -> None:

@@ -13,8 +13,44 @@ from pathlib import Path
 
 import ziafont
 
+from wxformat.wechat.lists import coordinate
+
 SIZE = 16
 OUT = Path(__file__).resolve().parents[1] / "src" / "wxformat" / "wechat" / "digits.py"
+
+
+_TOKEN = re.compile(r"[A-Za-z]|-?(?:\d+\.?\d*|\.\d+)")
+
+
+def compact(path: str) -> str:
+    """Path data of absolute M/L/Q/Z commands, written short: coordinates to 0.01 px (at
+    16px), no space before a command or a minus sign, a repeated L or Q left implicit, and
+    the line ziafont draws to the point it has just moved to left out. An ordered list's
+    numbers are drawn from these, and every byte counts against WeChat's 1 MB."""
+    tokens = _TOKEN.findall(path)
+    out: list[str] = []
+    previous = ""
+    at: list[str] = []
+    i = 0
+    while i < len(tokens):
+        command = tokens[i]
+        i += 1
+        values = []
+        while i < len(tokens) and not tokens[i].isalpha():
+            values.append(coordinate(float(tokens[i])))
+            i += 1
+        if command == "L" and previous == "M" and values == at:
+            continue  # a line of no length
+        body = ""
+        for value in values:
+            body += value if not body or value.startswith("-") else " " + value
+        if command in ("L", "Q") and command == previous:
+            out.append(body if body.startswith("-") else " " + body)
+        else:
+            out.append(command + body)
+        previous = command
+        at = values[-2:] or at
+    return "".join(out)
 
 
 def main() -> None:
@@ -24,7 +60,7 @@ def main() -> None:
     for char in "0123456789.":
         svg = font.text(char, size=SIZE).svg()
         width = float(re.search(r'viewBox="[-\d.]+ [-\d.]+ ([-\d.]+)', svg).group(1))  # type: ignore[union-attr]
-        paths = " ".join(re.findall(r'<path d="([^"]*)"', svg)).replace("  ", " ").strip()
+        paths = compact(" ".join(re.findall(r'<path d="([^"]*)"', svg)))
         rows.append(f"    {char!r}: ({width}, {paths!r}),")
     header = ziafont.Font().info.names  # type: ignore[attr-defined]
     OUT.write_text(

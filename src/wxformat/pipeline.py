@@ -42,13 +42,19 @@ class Result:
     def page(self, dark: bool = False) -> str:
         """A minimal standalone page whose body holds exactly the fragment; dark: the
         fragment as WeChat's dark mode shows it, on its #191919 page (W21)."""
+        return "".join(self.page_parts(dark))
+
+    def page_parts(self, dark: bool = False) -> tuple[str, str, str]:
+        """The page in three pieces, the fragment whole in the middle: a writer can write
+        them in turn without copying a long article's HTML once more."""
         body = "background-color:#191919;color:#a3a3a3" if dark else "background-color:#ffffff"
         return (
             '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(self.title)}</title></head>"
-            f'<body style="margin:0 auto;max-width:677px;padding:20px 16px;{body}">'
-            f"{darken_fragment(self.fragment) if dark else self.fragment}</body></html>"
+            f'<body style="margin:0 auto;max-width:677px;padding:20px 16px;{body}">',
+            darken_fragment(self.fragment) if dark else self.fragment,
+            "</body></html>",
         )
 
 

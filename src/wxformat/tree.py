@@ -279,7 +279,7 @@ def serialize(root: Tag) -> str:
                 opening = _opening(node)
             write(opening)
             if type(node) is Drawing:
-                write(node.inside)
+                out += node.inside
             if not node.is_empty_element:
                 open_tags.append(node)
         elif type(node) is NavigableString:
@@ -325,12 +325,12 @@ def _closing(tag: Tag) -> str:
 
 
 class Drawing(Tag):
-    """An `<svg>` whose insides are finished markup, held as one string (`inside`) that
+    """An `<svg>` whose insides are finished markup, held as strings (`inside`) that
     `serialize` writes between its tags. Every stage sees the element and its attributes
     (its colour, its size) and nothing below: a list of 20,000 items draws 100,000 digit
     outlines, which no stage after the drawing reads and each stage walked."""
 
-    inside: str = ""
+    inside: tuple[str, ...] = ()  # pieces, which drawings alike share (a digit's outline)
 
 
 def sealed(svg: Tag) -> Drawing:
@@ -339,7 +339,7 @@ def sealed(svg: Tag) -> Drawing:
     drawing = Drawing.__new__(Drawing)
     fields = dict(svg.__dict__)
     whole = serialize(svg)
-    fields["inside"] = whole[len(_opening(svg)) : len(whole) - len(_closing(svg))]
+    fields["inside"] = (whole[len(_opening(svg)) : len(whole) - len(_closing(svg))],)
     fields["contents"] = []
     for link in ("parent", "next_element", "previous_element", "next_sibling", "previous_sibling"):
         fields[link] = None

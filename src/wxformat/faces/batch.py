@@ -146,7 +146,7 @@ def convert_one(source: Path, output: Path, options: Options, changed_only: bool
                 f"cannot create folder {output.parent}: {exc.strerror}",
                 "check that -o is a folder you can write to",
             ) from None
-        write_atomically(output, result.page() + "\n")
+        write_atomically(output, *result.page_parts(), "\n")
         return Outcome(source, output, "converted", tuple(str(w) for w in result.warnings))
     except WxformatError as exc:
         return Outcome(source, output, "failed", error=exc.format_message())

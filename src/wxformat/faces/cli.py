@@ -170,11 +170,11 @@ def convert(
             f"-o {output} is the input article", "write the HTML to another file, e.g. post.html"
         )
     result = run_convert(article, options)
-    text = result.fragment if fragment else result.page()
+    parts = (result.fragment,) if fragment else result.page_parts()
     if output is None:
-        click.echo(text)
+        click.echo("".join(parts))
     else:
-        write_atomically(output, text + "\n")
+        write_atomically(output, *parts, "\n")  # in pieces: a long article is not copied
         # the count is of the part to paste (as copy counts it), not of the page around it
         click.echo(
             f"wrote {output} (theme {result.theme}; {len(result.fragment):,} characters to paste)",

@@ -10,8 +10,9 @@ from pathlib import Path
 from wxformat.errors import OutputError
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path through a temporary file, so a failure never leaves half a file."""
+def write_atomically(path: Path, *pieces: str) -> None:
+    """Write the pieces of text in turn to path through a temporary file, so a failure
+    never leaves half a file."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(
@@ -28,7 +29,8 @@ def write_atomically(path: Path, text: str) -> None:
         # user writes: the mode of the file it replaces, else what the umask allows
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            for piece in pieces:
+                handle.write(piece)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

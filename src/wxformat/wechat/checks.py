@@ -316,7 +316,7 @@ def check_contrast(root: Tag, ctx: Context) -> None:
 
 
 def check_size(html: str, ctx: Context) -> None:
-    size = len(html.encode("utf-8"))
+    size = len(html) if html.isascii() else len(html.encode("utf-8"))
     if size <= MAX_HTML_BYTES:
         return
     drawings = _drawing_bytes(html)

@@ -39,16 +39,31 @@ BULLET_SHAPES = {
 }
 
 
+_PATH_TOKEN = re.compile(r"[A-Za-z]|-?(?:\d+\.?\d*|\.\d+)")
+
+
+def coordinate(value: float) -> str:
+    """A coordinate to 0.01 px, in as few characters as SVG reads it (`-.5`, `3`)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        return "0"
+    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+
 def _shift(path: str, dx: float) -> str:
-    """Move a path of absolute commands (M/L/Q/Z with x y pairs) right by dx."""
-    out, is_x = [], True
-    for token in path.split():
-        if token[0].isalpha():
+    """Move a path of absolute commands (M/L/Q/Z with x y pairs, written short as
+    tools/make_digits.py writes them) right by dx."""
+    out: list[str] = []
+    is_x, after_number = True, False
+    for token in _PATH_TOKEN.findall(path):
+        if token.isalpha():
             out.append(token)
+            after_number = False
             continue
-        out.append(f"{float(token) + dx:.3f}".rstrip("0").rstrip(".") if is_x else token)
-        is_x = not is_x
-    return " ".join(out)
+        value = coordinate(float(token) + dx) if is_x else token
+        out.append(" " + value if after_number and value[0] != "-" else value)
+        after_number, is_x = True, not is_x
+    return "".join(out)
 
 
 def bullet_svg(level: int) -> str:
@@ -71,17 +86,24 @@ def _glyph_path(char: str, x: float) -> str:
 
 def _number_parts(label: str) -> tuple[str, str, list[tuple[str, float]]]:
     """The label's SVG viewBox, style, and each character with where it is drawn."""
+    view_box, style, places = _layout(tuple(GLYPHS[char][0] for char in label))
+    return view_box, style, list(zip(label, places, strict=True))
+
+
+@lru_cache(maxsize=64)  # digits share one advance: every label of a length is laid out alike
+def _layout(advances: tuple[float, ...]) -> tuple[str, str, tuple[float, ...]]:
+    """viewBox, style and where each character starts, for characters this wide."""
     x = 0.0
-    glyphs = []
-    for char in label:
-        glyphs.append((char, x))
-        x += GLYPHS[char][0]
+    places = []
+    for advance in advances:
+        places.append(x)
+        x += advance
     height = ASCENT
     style = (
         f"display:inline-block;width:{x / SIZE:.3f}em;height:{height / SIZE:.3f}em;"
         "vertical-align:baseline;max-width:none;overflow:visible"
     )
-    return f"0 -{height} {x:.3f} {height}", style, glyphs
+    return f"0 -{height} {x:.3f} {height}", style, tuple(places)
 
 
 def number_svg(label: str) -> str:
@@ -90,21 +112,22 @@ def number_svg(label: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" '
         f'fill="currentColor" stroke="currentColor" stroke-width="0.5" style="{style}">'
-        + "".join(f'<path d="{_glyph_path(char, x)}"/>' for char, x in glyphs)
-        + "</svg>"
+        f'<path d="{"".join(_glyph_path(char, x) for char, x in glyphs)}"/></svg>'
     )
 
 
 def _number_drawing(label: str) -> Drawing:
-    """`number_svg(label)` sealed (tree.Drawing): the outlines are written once per digit
-    and place, the element stamped from a template: a list of 20,000 items has 20,000
+    """`number_svg(label)` sealed (tree.Drawing): the outlines are worked out once per
+    digit and place, the element stamped from a template: a list of 20,000 items has 20,000
     labels, and parsing each took a third of a millisecond."""
     view_box, style, glyphs = _number_parts(label)
     svg = _number_stamp().one()
     assert isinstance(svg, Drawing)
     # plain strings, which bs4's attribute dict would store as they are
     svg.attrs.update(viewbox=view_box, style=style)
-    svg.inside = "".join(_glyph_markup(char, x) for char, x in glyphs)
+    # one path, written as serialize writes it (its characters need no escaping); the
+    # outlines are shared strings, not copied per item
+    svg.inside = ('<path d="', *(_glyph_path(char, x) for char, x in glyphs), '"></path>')
     return svg
 
 
@@ -115,14 +138,6 @@ def _number_stamp() -> Stamp:
     assert isinstance(svg, Tag) and list(svg.attrs)[1] == "viewbox"
     svg.clear()
     return Stamp(sealed(svg))
-
-
-@lru_cache(maxsize=1024)
-def _glyph_markup(char: str, x: float) -> str:
-    """The path drawing char at x, as the article's HTML has it."""
-    (svg,) = parse_fragment(f'<svg><path d="{_glyph_path(char, x)}"/></svg>')
-    assert isinstance(svg, Tag)
-    return sealed(svg).inside
 
 
 @lru_cache(maxsize=8)
