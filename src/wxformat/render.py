@@ -16,6 +16,7 @@ import nh3
 from markdown.extensions import Extension
 
 from wxformat.mdext.alerts import AlertExtension
+from wxformat.mdext.compact_lists import CompactListsExtension
 from wxformat.mdext.dialects import DialectExtension
 from wxformat.mdext.footnotes import Footnotes
 from wxformat.mdext.gfm import GfmExtension
@@ -100,6 +101,7 @@ def _markdown(line_offset: int) -> markdown.Markdown:
             LinearInlineExtension(),
             DialectExtension(),  # after: its sized images build on the linear ones
             PlainItemsExtension(),  # last: it checks which block processors the rest left
+            CompactListsExtension(),
         ],
         output_format="html",
         tab_length=4,

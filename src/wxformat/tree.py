@@ -262,26 +262,29 @@ def serialize(root: Tag) -> str:
     write = out.append
     raw_parents = OUTPUT_FORMAT.cdata_containing_tags
     open_tags: list[Tag] = []
+    closings: list[str] = []  # each open tag's closing tag
     # a long article repeats a few tags and words thousands of times: each written once
-    openings: dict[tuple[Any, ...], str] = {}
+    written: dict[tuple[Any, ...], tuple[str, str]] = {}
     texts: dict[str, str] = {}
     for node in root.self_and_descendants:
         parent = node.parent
         while open_tags and parent is not open_tags[-1]:
-            write(_closing(open_tags.pop()))
+            open_tags.pop()
+            write(closings.pop())
         if isinstance(node, Tag):
             try:
                 key = (node.prefix, node.name, node.hidden, *node.attrs.items())
-                opening = openings.get(key)
-                if opening is None:
-                    opening = openings[key] = _opening(node)
+                pair = written.get(key)
+                if pair is None:
+                    pair = written[key] = _opening(node), _closing(node)
             except TypeError:  # a multi-valued attribute (a list) cannot be a key
-                opening = _opening(node)
-            write(opening)
+                pair = _opening(node), _closing(node)
+            write(pair[0])
             if type(node) is Drawing:
                 out += node.inside
             if not node.is_empty_element:
                 open_tags.append(node)
+                closings.append(pair[1])
         elif type(node) is NavigableString:
             if parent is not None and parent.name in raw_parents:
                 write(node)
@@ -294,8 +297,7 @@ def serialize(root: Tag) -> str:
             write(text)
         elif isinstance(node, NavigableString):  # a comment, CDATA, a doctype: their own
             write(node.output_ready(OUTPUT_FORMAT))  # prefix and suffix
-    while open_tags:
-        write(_closing(open_tags.pop()))
+    out += reversed(closings)
     return "".join(out)
 
 
@@ -434,6 +436,9 @@ class _Target:
         self.namespaces = dict(getattr(builder, "active_namespace_prefixes", [{}])[-1])
         self.preserving = builder.preserve_whitespace_tags
         self.containers: dict[str, type[NavigableString]] = builder.string_containers
+        # an element of each name, in no tree: each new one copies its fields (Tag() works
+        # them out again from the builder, a third of the parsing time of a long list)
+        self.made: dict[str, Tag] = {}
         self.restart(root if root is not None else soup)
 
     def restart(self, root: Tag) -> None:
@@ -479,10 +484,24 @@ class _Target:
         attrs = self.dict_class()
         for key, value in attrib.items():
             attrs[key] = value
-        tag = Tag(
-            self.soup, self.builder, name, None, None, attrs, None, None,
-            namespaces=self.namespaces,
-        )  # fmt: skip
+        made = self.made.get(name)
+        if made is None and name != "meta":  # bs4 sets up a <meta charset> further
+            made = self.made[name] = Tag(
+                self.soup, self.builder, name, namespaces=self.namespaces
+            )  # a template, in no tree
+        if made is None:
+            tag = Tag(
+                self.soup, self.builder, name, None, None, attrs, None, None,
+                namespaces=self.namespaces,
+            )  # fmt: skip
+        else:  # a copy of the template's fields, as Tag() would set them
+            fields = made.__dict__.copy()
+            fields["attrs"] = (
+                self.builder._replace_cdata_list_attribute_values(name, attrs) if attrs else attrs
+            )
+            fields["contents"] = []
+            tag = Tag.__new__(Tag)
+            tag.__dict__ = fields
         self._add(tag)
         self.open.append(tag)
         self.open_count[name] += 1

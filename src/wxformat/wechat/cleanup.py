@@ -172,9 +172,10 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     doomed: list[NavigableString] = []
     spaces: list[NavigableString] = []  # white space alone between two inline elements
     joined: list[NavigableString] = []  # text with soft line breaks
+    in_code: dict[int, bool] = {}  # an element: whether it is a <pre> or inside one
     for text in strings:
         parent = text.parent
-        if parent is not None and (parent.name == "pre" or ancestor(parent, "pre")):
+        if parent is not None and _in_pre(parent, in_code):
             # W14: code keeps every space, at any depth of spans; only the line breaks
             # between tags go (each line ends in a <br>)
             if not text.strip(" \n"):
@@ -207,6 +208,29 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     folded = [(text, _fold_space(text)) for text in spaces]
     swap_all([(text, stand_in) for text, stand_in in folded if stand_in])
     remove_all([text for text, stand_in in folded if not stand_in])
+
+
+def _in_pre(tag: Tag, known: dict[int, bool]) -> bool:
+    """Whether tag is a <pre> or inside one, each element's answer kept in known: the
+    strings of a long article asked each of their ancestors in turn."""
+    path: list[Tag] = []
+    node: Tag | None = tag
+    answer = False
+    while node is not None:
+        seen = known.get(id(node))
+        if seen is not None:
+            answer = seen
+            break
+        if node.name == "pre":
+            answer = True
+            break
+        path.append(node)
+        node = node.parent
+    if answer and node is not None:
+        known[id(node)] = True
+    for below in path:
+        known[id(below)] = answer
+    return answer
 
 
 def _space_cost(text: NavigableString) -> int:
