@@ -275,7 +275,8 @@ def apply_theme(
             continue
         attrs = tag.attrs
         own = attrs.get("style")
-        attrs["style"] = _merged(themed, str(own)) if own else themed
+        # a str as bs4's attribute dict stores it, without its per-item checks
+        dict.__setitem__(attrs, "style", _merged(themed, str(own)) if own else themed)
 
 
 @lru_cache(maxsize=4096)  # pure; a long article repeats a few hundred pairs

@@ -16,7 +16,7 @@ from typing import Any
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from wxformat.css import parse_declarations
-from wxformat.tree import ancestor, remove_all, swap_all, swap_text, texts
+from wxformat.tree import ancestor, last_descendant, remove_all, swap_all, swap_text
 from wxformat.wechat.context import Context
 
 BLOCK_TAGS = {
@@ -139,19 +139,10 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     """Apply every attribute and white-space rule to the tree under root, in place."""
     # one walk for the elements, the comments and the strings; the strings are looked for
     # again only if joining strings or removing comments changed them
-    every: list[Tag] = [root]
-    notes: list[Comment] = []
-    strings: list[NavigableString] = []
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            every.append(node)
-        elif isinstance(node, Comment):
-            notes.append(node)
-        elif isinstance(node, NavigableString):
-            strings.append(node)
+    every, notes, strings = _walk(root)
     if _merge_strings(every) or notes:
         remove_all(notes)
-        strings = texts(root)
+        strings = _walk(root)[2]
     # a long article repeats a few sets of attributes thousands of times: each cleaned once
     cleaned_sets: dict[tuple[Any, ...], dict[str, Any]] = {}
     for tag in every:
@@ -172,10 +163,9 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     doomed: list[NavigableString] = []
     spaces: list[NavigableString] = []  # white space alone between two inline elements
     joined: list[NavigableString] = []  # text with soft line breaks
-    in_code: dict[int, bool] = {}  # an element: whether it is a <pre> or inside one
-    for text in strings:
+    for text, in_code in strings:
         parent = text.parent
-        if parent is not None and _in_pre(parent, in_code):
+        if in_code:
             # W14: code keeps every space, at any depth of spans; only the line breaks
             # between tags go (each line ends in a <br>)
             if not text.strip(" \n"):
@@ -210,27 +200,30 @@ def clean_tree(root: Tag, ctx: Context | None = None) -> None:
     remove_all([text for text, stand_in in folded if not stand_in])
 
 
-def _in_pre(tag: Tag, known: dict[int, bool]) -> bool:
-    """Whether tag is a <pre> or inside one, each element's answer kept in known: the
-    strings of a long article asked each of their ancestors in turn."""
-    path: list[Tag] = []
-    node: Tag | None = tag
-    answer = False
-    while node is not None:
-        seen = known.get(id(node))
-        if seen is not None:
-            answer = seen
-            break
-        if node.name == "pre":
-            answer = True
-            break
-        path.append(node)
-        node = node.parent
-    if answer and node is not None:
-        known[id(node)] = True
-    for below in path:
-        known[id(below)] = answer
-    return answer
+def _walk(root: Tag) -> tuple[list[Tag], list[Comment], list[tuple[NavigableString, bool]]]:
+    """root and the elements under it, the comments, and the strings, each with whether it
+    is inside a <pre>, in one walk (asking each string for its ancestors read a long
+    article's nesting once per string)."""
+    every: list[Tag] = [root]
+    notes: list[Comment] = []
+    strings: list[tuple[NavigableString, bool]] = []
+    code_ends: object = None  # the first node after the <pre> being walked through
+    for node in root.descendants:
+        if node is code_ends:
+            code_ends = None
+        if isinstance(node, Tag):
+            every.append(node)
+            if code_ends is None and node.name == "pre":
+                after = last_descendant(node).next_element
+                code_ends = after if after is not None else _NOWHERE
+        elif isinstance(node, Comment):
+            notes.append(node)
+        elif isinstance(node, NavigableString):
+            strings.append((node, code_ends is not None))
+    return every, notes, strings
+
+
+_NOWHERE = object()  # a <pre> that ends the document: its code runs to the end
 
 
 def _space_cost(text: NavigableString) -> int:

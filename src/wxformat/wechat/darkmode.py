@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from bs4.element import NavigableString, Tag
 
@@ -640,6 +641,7 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
     """Every visible run of text and every SVG mark under root, with its colours as the
     reader sees them in light mode (on white) and in WeChat's dark mode (on #191919)."""
     start = _seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
+    steps: dict[tuple[Any, ...], tuple[_Passed, _Seen | None]] = {}
 
     # document order, without recursion: raw HTML may nest thousands of levels deep; each
     # element's dark-mode declarations are worked out on the way down, as dark_changes does
@@ -657,8 +659,19 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
                 )  # fmt: skip
             continue
         tag = node
-        dark, passed = convert_element(tag, passed)
-        inside = _seen_inside(str(tag.attrs.get("style") or ""), dark, seen)
+        attrs = tag.attrs
+        if "bgcolor" in attrs or "color" in attrs:  # an old table or <font>: not stepped alike
+            dark, passed = convert_element(tag, passed)
+            inside = _seen_inside(str(attrs.get("style") or ""), dark, seen)
+        else:
+            # one step down, the same for every element alike (name, style, what it gets)
+            key = (tag.name, attrs.get("style"), passed, seen)
+            step = steps.get(key)
+            if step is None:
+                style = str(attrs.get("style") or "")
+                dark, after = _convert(tag.name, style, "", "", passed)
+                step = steps[key] = (after, _seen_inside(style, dark, seen))
+            passed, inside = step
         if inside is None:
             continue
         seen = inside
