@@ -112,7 +112,13 @@ class Stamp:
         index = len(self.parts)
         lists = any(isinstance(value, list) for value in tag.attrs.values())
         fields = {**tag.__dict__, **_DETACHED, "parser_class": None}  # as copy_self has it
-        self.parts.append((type(tag), fields, tag.attrs, lists, parent))
+        # the fields set one by one on an object of the class, in their order, as Tag()
+        # sets them: its dict then shares its keys with every other element's (a third of
+        # the memory), and so do the copies made of it
+        model = type(tag).__new__(type(tag))
+        for key, value in fields.items():
+            setattr(model, key, value)
+        self.parts.append((type(tag), model.__dict__, tag.attrs, lists, parent))
         for child in tag.contents:
             if not isinstance(child, Tag):
                 raise ValueError("a stamp copies elements only")

@@ -17,7 +17,6 @@ import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, Tag
@@ -116,19 +115,16 @@ def number_svg(label: str) -> str:
     )
 
 
-def _number_drawing(label: str) -> Drawing:
-    """`number_svg(label)` sealed (tree.Drawing): the outlines are worked out once per
-    digit and place, the element stamped from a template: a list of 20,000 items has 20,000
-    labels, and parsing each took a third of a millisecond."""
+def _draw_number(svg: Drawing, label: str) -> None:
+    """Make a copy of the empty number SVG (`_number_stamp`) draw label, as `number_svg`
+    draws it: the outlines are worked out once per digit and place, and the element is
+    stamped, where parsing each of a long list's labels took a third of a millisecond."""
     view_box, style, glyphs = _number_parts(label)
-    svg = _number_stamp().one()
-    assert isinstance(svg, Drawing)
     # plain strings, which bs4's attribute dict would store as they are
     svg.attrs.update(viewbox=view_box, style=style)
     # one path, written as serialize writes it (its characters need no escaping); the
     # outlines are shared strings, not copied per item
     svg.inside = ('<path d="', *(_glyph_path(char, x) for char, x in glyphs), '"></path>')
-    return svg
 
 
 @lru_cache(maxsize=1)
@@ -293,29 +289,13 @@ def _relink(top: Tag, after: PageElement | None) -> None:
         after.previous_element = previous
 
 
-def _marker(
-    made: _Made, lst: Tag, number: Any, index: int, level: int, footnotes: bool
-) -> list[PageElement]:
-    """The marker of the item at index (its data-number: number), and what is in it, in
-    document order, linked among themselves."""
-    drawing: list[Tag]
-    if footnotes:
-        marker = made.tag("span", "wx-marker wx-marker-footnote")
-        text = NavigableString(f"[{int(str(lst.get('start') or 1)) + index}]\u00a0")
-        _set_children(marker, [text])
-        _chain([marker, text])
-        return [marker, text]
-    if number == "bullet" or (number is None and lst.name == "ul"):
-        marker = made.tag("span", f"wx-marker wx-bullet wx-bullet-{min(level, 3)}")
-        drawing = _bullet_stamp(level)()
-    else:
-        value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
-        marker = made.tag("span", "wx-marker wx-number")
-        drawing = [_number_drawing(f"{value}.")]
-    _set_children(marker, drawing)
-    nodes: list[PageElement] = [marker, *drawing]
-    _chain(nodes)
-    return nodes
+def _footnote_marker(made: _Made, lst: Tag, index: int) -> list[PageElement]:
+    """The typed `[n]` of the footnote at index, and its text, linked among themselves."""
+    marker = made.tag("span", "wx-marker wx-marker-footnote")
+    text = NavigableString(f"[{int(str(lst.get('start') or 1)) + index}]\u00a0")
+    _set_children(marker, [text])
+    _chain([marker, text])
+    return [marker, text]
 
 
 class _Made:
@@ -325,6 +305,27 @@ class _Made:
     def __init__(self, soup: BeautifulSoup) -> None:
         self.soup = soup
         self.stamps: dict[tuple[str, str], Stamp] = {}
+        self.scaffolds: dict[tuple[str | None, int], Stamp] = {}
+
+    def scaffold(self, marker: str | None, drawing: Stamp | None) -> Stamp:
+        """An item's parts, stamped whole: the body, the marker of this class with a copy
+        of the drawing in it (no marker if None), and the content."""
+        key = (marker, id(drawing))
+        stamp = self.scaffolds.get(key)
+        if stamp is None:
+            body = self.soup.new_tag("section")
+            body["class"] = "wx-li-body"
+            if marker is not None:
+                span = self.soup.new_tag("span")
+                span["class"] = marker
+                if drawing is not None:
+                    span.append(drawing.one())
+                body.append(span)
+            content = self.soup.new_tag("section")
+            content["class"] = "wx-li-content"
+            body.append(content)
+            stamp = self.scaffolds[key] = Stamp(body)
+        return stamp
 
     def tag(self, name: str, cls: str) -> Tag:
         stamp = self.stamps.get((name, cls))
@@ -372,23 +373,30 @@ def fix_lists(soup: BeautifulSoup, ctx: Context) -> None:
         for index, item in enumerate(items):
             attrs = item.attrs
             level = int(str(attrs.pop("data-level", None) or depth))
-            marker = (
-                None
-                if lst.name == "ul" and id(item) in task_items
-                else _marker(made, lst, attrs.pop("data-number", None), index, level, footnotes)
-            )
-            attrs.pop("data-number", None)
+            number = attrs.pop("data-number", None)
             item["class"] = f"wx-li wx-li-{min(level, 3)}"
             # one section per item (W16): the marker, then the content beside it, so lines
             # that wrap align with the text, not under the marker
-            body = made.tag("section", "wx-li-body")
-            content = made.tag("section", "wx-li-content")
-            if marker is not None and column:
-                span = marker[0]
-                assert isinstance(span, Tag)
-                if "wx-number" in span["class"]:
-                    span["style"] = f"min-width:{column}"
-            _wrap_contents(item, body, marker, content)
+            if footnotes:
+                marker = _footnote_marker(made, lst, index)
+                body = made.tag("section", "wx-li-body")
+                content = made.tag("section", "wx-li-content")
+                _wrap_contents(item, body, marker, content)
+                continue
+            if lst.name == "ul" and id(item) in task_items:
+                parts = made.scaffold(None, None)()
+            elif number == "bullet" or (number is None and lst.name == "ul"):
+                bullet = f"wx-marker wx-bullet wx-bullet-{min(level, 3)}"
+                parts = made.scaffold(bullet, _bullet_stamp(level))()
+            else:
+                value = int(str(number)) if number else int(str(lst.get("start") or 1)) + index
+                parts = made.scaffold("wx-marker wx-number", _number_stamp())()
+                drawing = parts[2]
+                assert isinstance(drawing, Drawing)
+                _draw_number(drawing, f"{value}.")
+                if column:
+                    parts[1]["style"] = f"min-width:{column}"
+            _put_parts(item, parts)
 
 
 def _lists_and_task_boxes(soup: BeautifulSoup) -> tuple[list[Tag], list[Tag]]:
@@ -423,22 +431,40 @@ def _task_items(boxes: list[Tag]) -> set[int]:
     return task_items
 
 
-def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement] | None, content: Tag) -> None:
-    """Give the item one child, body, holding the marker (if any) and content, which takes
-    over the item's children: bs4's `extract` and `append` per child searched and relinked
-    far more than this needs."""
+def _put_parts(item: Tag, parts: list[Tag]) -> None:
+    """Make the item's stamped parts (a scaffold: the body first, the content last) its one
+    child, the content taking over the item's children, as _wrap_contents does."""
+    body, content = parts[0], parts[-1]
     kept = item.contents
     after = last_descendant(item).next_element
     for child in kept:
         child.parent = content
     content.contents = kept
-    if marker is None:
-        _set_children(body, [content])
-        _chain([item, body, content])
+    item.contents = [body]
+    body.parent = item
+    item.next_element = body
+    body.previous_element = item
+    # content's children keep their links among themselves and to what follows the item
+    if kept:
+        _chain([content, kept[0]])
     else:
-        _set_children(body, [marker[0], content])
-        _chain([item, body, marker[0]])
-        _chain([marker[-1], content])
+        content.next_element = after
+        if after is not None:
+            after.previous_element = content
+
+
+def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement], content: Tag) -> None:
+    """Give the item one child, body, holding the marker and content, which takes over the
+    item's children: bs4's `extract` and `append` per child searched and relinked far more
+    than this needs."""
+    kept = item.contents
+    after = last_descendant(item).next_element
+    for child in kept:
+        child.parent = content
+    content.contents = kept
+    _set_children(body, [marker[0], content])
+    _chain([item, body, marker[0]])
+    _chain([marker[-1], content])
     _set_children(item, [body])
     # content's children keep their links among themselves and to what follows the item
     if kept:
