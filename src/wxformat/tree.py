@@ -111,8 +111,20 @@ def become(old: Tag, new: Tag) -> None:
     thousands of blocks made each replacement cost a scan of them all."""
     old.name = new.name
     old.attrs = dict(new.attrs)
-    old.clear()
-    old.extend(list(new.contents))
+    after = last_descendant(old).next_element  # what follows old's subtree
+    kids = new.contents
+    new.contents = []
+    for kid in kids:  # old's own children leave with their subtrees
+        kid.parent = old
+    old.contents = kids
+    # new's subtree keeps its links among itself; its ends are linked to old's place
+    last = last_descendant(kids[-1]) if kids else old
+    if kids:
+        old.next_element = kids[0]
+        kids[0].previous_element = old
+    last.next_element = after
+    if after is not None:
+        after.previous_element = last
 
 
 def swap_text(old: NavigableString, text: str, at: int | None = None) -> NavigableString:
@@ -395,7 +407,15 @@ def parse_nodes(markup: str) -> list[PageElement]:
     else:
         target.finish()
     body = first(holder, "body")
-    return [node.extract() for node in list(body.contents)] if body is not None else []
+    if body is None:
+        return []
+    nodes = body.contents
+    body.contents = []
+    for node in nodes:  # detached, as extract() leaves them, without its general search
+        node.parent = node.previous_sibling = node.next_sibling = None
+        last_descendant(node).next_element = None
+        node.previous_element = None
+    return nodes
 
 
 _SNIPPETS = threading.local()
@@ -439,6 +459,7 @@ class _Target:
         # an element of each name, in no tree: each new one copies its fields (Tag() works
         # them out again from the builder, a third of the parsing time of a long list)
         self.made: dict[str, Tag] = {}
+        self.list_attributes: set[str] = set().union(*builder.cdata_list_attributes.values())
         self.restart(root if root is not None else soup)
 
     def restart(self, root: Tag) -> None:
@@ -481,9 +502,8 @@ class _Target:
     def start(self, name: str, attrib: Any, nsmap: Any = None) -> None:
         if self.pending:
             self._flush()
-        attrs = self.dict_class()
-        for key, value in attrib.items():
-            attrs[key] = value
+        # lxml gives strings, which bs4's attribute dict stores as they are: filled whole
+        attrs = self.dict_class(attrib)
         made = self.made.get(name)
         if made is None and name != "meta":  # bs4 sets up a <meta charset> further
             made = self.made[name] = Tag(
@@ -496,8 +516,11 @@ class _Target:
             )  # fmt: skip
         else:  # a copy of the template's fields, as Tag() would set them
             fields = made.__dict__.copy()
+            # bs4 splits the values of class-like attributes into lists; only those
             fields["attrs"] = (
-                self.builder._replace_cdata_list_attribute_values(name, attrs) if attrs else attrs
+                self.builder._replace_cdata_list_attribute_values(name, attrs)
+                if attrs and not self.list_attributes.isdisjoint(attrs)
+                else attrs
             )
             fields["contents"] = []
             tag = Tag.__new__(Tag)
