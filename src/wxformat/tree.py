@@ -18,6 +18,7 @@ thousands of elements turns into seconds:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -441,6 +442,7 @@ class _LeaveItToBs4(Exception):
 
 
 _ASCII_SPACES = "\x20\x0a\x09\x0c\x0d"
+_WORDS = re.compile(r"\S+")  # how bs4 splits a class-like value (nonwhitespace_re)
 
 
 class _Target:
@@ -459,8 +461,14 @@ class _Target:
         # an element of each name, in no tree: each new one copies its fields (Tag() works
         # them out again from the builder, a third of the parsing time of a long list)
         self.made: dict[str, Tag] = {}
-        self.list_attributes: set[str] = set().union(*builder.cdata_list_attributes.values())
+        self.listed: dict[str, frozenset[str]] = {}  # a name: its class-like attributes
+        self.value_list = builder.attribute_value_list_class
         self.restart(root if root is not None else soup)
+
+    def _listed(self, name: str) -> frozenset[str]:
+        """The attributes whose values bs4 splits into lists, on an element of this name."""
+        lists = self.builder.cdata_list_attributes or {}
+        return frozenset(lists.get("*", ())) | frozenset(lists.get(name.lower(), ()))
 
     def restart(self, root: Tag) -> None:
         """Build the next tree under root, with nothing left of the last."""
@@ -516,12 +524,15 @@ class _Target:
             )  # fmt: skip
         else:  # a copy of the template's fields, as Tag() would set them
             fields = made.__dict__.copy()
-            # bs4 splits the values of class-like attributes into lists; only those
-            fields["attrs"] = (
-                self.builder._replace_cdata_list_attribute_values(name, attrs)
-                if attrs and not self.list_attributes.isdisjoint(attrs)
-                else attrs
-            )
+            if attrs:  # the values of class-like attributes split into lists, as bs4 does
+                listed = self.listed.get(name)
+                if listed is None:
+                    listed = self.listed[name] = self._listed(name)
+                for key in listed.intersection(attrs):
+                    value = attrs[key]
+                    if isinstance(value, str):
+                        dict.__setitem__(attrs, key, self.value_list(_WORDS.findall(value)))
+            fields["attrs"] = attrs
             fields["contents"] = []
             tag = Tag.__new__(Tag)
             tag.__dict__ = fields

@@ -173,6 +173,7 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
     background, text_color = block_colors(ctx.code_theme, ctx.cache)
     # a translucent background is drawn once, by the block, or its tint would double
     pre_background = "transparent" if background.startswith("rgba(") else background
+    blocks: list[tuple[Tag, str]] = []  # each <pre> and the HTML it becomes
     for pre in tags(soup, "pre"):
         code = first(pre, "code")
         source = (code or pre).get_text()
@@ -205,17 +206,22 @@ def fix_code_blocks(soup: BeautifulSoup, ctx: Context) -> None:
                 for c in WINDOW_DOTS
             )
             header = f'<section class="wx-code-header">{dots}</section>'
-        block = parse_fragment(
-            f'<section class="wx-code" style="background-color:{background}">{header}'
-            f'<pre class="wx-pre" style="background-color:{pre_background};'
-            f'color:{text_color}">'
-            f'<code class="wx-code-body">{body}</code></pre></section>'
+        blocks.append(
+            (
+                pre,
+                f'<section class="wx-code" style="background-color:{background}">{header}'
+                f'<pre class="wx-pre" style="background-color:{pre_background};'
+                f'color:{text_color}"><code class="wx-code-body">{body}</code></pre></section>',
+            )
         )
-        wrapper = block[0]
-        if len(block) == 1 and isinstance(wrapper, Tag):
-            become(pre, wrapper)
-        else:  # pragma: no cover - our snippet is one section
-            pre.replace_with(*block)
+    # parsed together: setting the parser up for each block cost more than its elements
+    wrappers = parse_fragment("".join(html for _, html in blocks))
+    if len(wrappers) != len(blocks) or not all(isinstance(w, Tag) for w in wrappers):
+        # pragma: no cover - each snippet is one section of our own, well formed
+        wrappers = [parse_fragment(html)[0] for _, html in blocks]
+    for (pre, _), wrapper in zip(blocks, wrappers, strict=True):
+        assert isinstance(wrapper, Tag)
+        become(pre, wrapper)
 
 
 def _background(style: StyleMeta) -> str:
