@@ -242,10 +242,18 @@ def check_contrast(root: Tag, ctx: Context) -> None:
     seen: dict[tuple[str, str, str, bool], int] = {}
     reports: list[tuple[tuple[str, str, str, bool], darkmode.Run, bool, float]] = []
     fine: set[tuple[object, ...]] = set()  # colours already found readable in both modes
-    for run in darkmode.contrast_runs(root):
+    # the colourings (one object each) and marks whose colours are in fine: a paragraph of
+    # thousands of runs has a handful, and a Run is made only of one not yet judged
+    fine_shown: set[object] = set()
+    for element, text, colouring, mark in darkmode.shown(root):
+        known = colouring if mark is None else (colouring, mark)
+        if known in fine_shown:
+            continue
+        run = darkmode.run_of(element, text, colouring, mark)
         colours = (run.mark, run.light_fg, run.light_bg, run.dark_fg, run.dark_bg)
         if colours in fine:
-            continue  # a paragraph of thousands of runs has a handful of colourings
+            fine_shown.add(known)
+            continue
         if _on_a_slab(run):
             key = ("slab", darkmode.css(run.light_bg), "", True)
             if key not in seen:
@@ -255,6 +263,7 @@ def check_contrast(root: Tag, ctx: Context) -> None:
             continue
         if run.light_ratio >= MIN_CONTRAST and run.dark_ratio >= MIN_CONTRAST:
             fine.add(colours)
+            fine_shown.add(known)
             continue
         for dark in (False, True):
             ratio = run.dark_ratio if dark else run.light_ratio

@@ -562,7 +562,7 @@ class Run:
 
 
 @dataclass(frozen=True, eq=False)
-class _Seen:
+class Seen:
     """The colours in force at an element. Made by `_seen` only, one object per value, as
     _Passed."""
 
@@ -573,16 +573,16 @@ class _Seen:
     declared_bg: RGBA | None
 
 
-_SEEN: dict[tuple[RGBA, RGBA, RGBA, RGBA, RGBA | None], _Seen] = {}
+_SEEN: dict[tuple[RGBA, RGBA, RGBA, RGBA, RGBA | None], Seen] = {}
 
 
 def _seen(
     light_fg: RGBA, light_bg: RGBA, dark_fg: RGBA, dark_bg: RGBA, declared_bg: RGBA | None
-) -> _Seen:
+) -> Seen:
     key = (light_fg, light_bg, dark_fg, dark_bg, declared_bg)
     found = _SEEN.get(key)
     if found is None:
-        found = _SEEN[key] = _Seen(*key)
+        found = _SEEN[key] = Seen(*key)
     return found
 
 
@@ -616,7 +616,7 @@ def _mark_color(svg: Tag, current: RGBA) -> RGBA | None:
 
 
 @lru_cache(maxsize=4096)
-def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: _Seen) -> _Seen | None:
+def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: Seen) -> Seen | None:
     """The colours inside an element with this style and these dark-mode declarations,
     within `seen`; None when it is not shown (display: none). Pure: a long paragraph's
     thousands of elements repeat a few styles."""
@@ -640,23 +640,37 @@ def _seen_inside(style: str, dark: tuple[tuple[str, str], ...], seen: _Seen) -> 
 def contrast_runs(root: Tag) -> Iterator[Run]:
     """Every visible run of text and every SVG mark under root, with its colours as the
     reader sees them in light mode (on white) and in WeChat's dark mode (on #191919)."""
+    for element, text, seen, mark in shown(root):
+        yield run_of(element, text, seen, mark)
+
+
+def run_of(element: Tag, text: str, seen: Seen, mark: tuple[RGBA, RGBA] | None) -> Run:
+    """The Run for one of `shown`'s answers."""
+    if mark is None:
+        return Run(
+            element, text, False, seen.light_fg, seen.light_bg, seen.dark_fg, seen.dark_bg,
+            seen.declared_bg,
+        )  # fmt: skip
+    return Run(element, "", True, mark[0], seen.light_bg, mark[1], seen.dark_bg, seen.declared_bg)
+
+
+def shown(root: Tag) -> Iterator[tuple[Tag, str, Seen, tuple[RGBA, RGBA] | None]]:
+    """What contrast_runs gives, before it is made a Run: each visible run of text (its
+    element, its text, the colours in force: one object per colouring, see _seen) and each
+    SVG mark (its element, "", the colours in force, its own light and dark colour). The
+    contrast check makes a Run only of a colouring it has not judged yet."""
     start = _seen(READING_TEXT, LIGHT_PAGE, DARK_TEXT, DARK_PAGE, None)
-    steps: dict[tuple[Any, ...], tuple[_Passed, _Seen | None]] = {}
+    steps: dict[tuple[Any, ...], tuple[_Passed, Seen | None]] = {}
 
     # document order, without recursion: raw HTML may nest thousands of levels deep; each
     # element's dark-mode declarations are worked out on the way down, as dark_changes does
-    stack: list[tuple[Tag | NavigableString, Tag, _Seen, _Passed]] = [
-        (root, root, start, _passed())
-    ]
+    stack: list[tuple[Tag | NavigableString, Tag, Seen, _Passed]] = [(root, root, start, _passed())]
     while stack:
         node, parent, seen, passed = stack.pop()
         if not isinstance(node, Tag):
             text = node.strip()
             if text:
-                yield Run(
-                    parent, text, False, seen.light_fg, seen.light_bg, seen.dark_fg,
-                    seen.dark_bg, seen.declared_bg,
-                )  # fmt: skip
+                yield parent, text, seen, None
             continue
         tag = node
         attrs = tag.attrs
@@ -679,9 +693,7 @@ def contrast_runs(root: Tag) -> Iterator[Run]:
             light = _mark_color(tag, seen.light_fg)
             dark_color = _mark_color(tag, seen.dark_fg)
             if light is not None and dark_color is not None:
-                yield Run(
-                    tag, "", True, light, seen.light_bg, dark_color, seen.dark_bg, seen.declared_bg
-                )
+                yield tag, "", seen, (light, dark_color)
             continue
         for child in reversed(tag.contents):
             if isinstance(child, Tag) or type(child) is NavigableString:
