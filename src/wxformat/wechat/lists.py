@@ -432,8 +432,9 @@ def _task_items(boxes: list[Tag]) -> set[int]:
 
 
 def _put_parts(item: Tag, parts: list[Tag]) -> None:
-    """Make the item's stamped parts (a scaffold: the body first, the content last) its one
-    child, the content taking over the item's children, as _wrap_contents does."""
+    """Make the item's parts (the body first, linked in document order through to the
+    content last) its one child, the content taking over the item's children: bs4's
+    `extract` and `append` per child searched and relinked far more than this needs."""
     body, content = parts[0], parts[-1]
     kept = item.contents
     after = last_descendant(item).next_element
@@ -454,25 +455,12 @@ def _put_parts(item: Tag, parts: list[Tag]) -> None:
 
 
 def _wrap_contents(item: Tag, body: Tag, marker: list[PageElement], content: Tag) -> None:
-    """Give the item one child, body, holding the marker and content, which takes over the
-    item's children: bs4's `extract` and `append` per child searched and relinked far more
-    than this needs."""
-    kept = item.contents
-    after = last_descendant(item).next_element
-    for child in kept:
-        child.parent = content
-    content.contents = kept
+    """Give the item one child, body, holding the marker (made apart, as a footnote's typed
+    number is) and content, which takes over the item's children, as _put_parts does."""
     _set_children(body, [marker[0], content])
-    _chain([item, body, marker[0]])
+    _chain([body, marker[0]])
     _chain([marker[-1], content])
-    _set_children(item, [body])
-    # content's children keep their links among themselves and to what follows the item
-    if kept:
-        _chain([content, kept[0]])
-    else:
-        content.next_element = after
-        if after is not None:
-            after.previous_element = content
+    _put_parts(item, [body, content])
 
 
 def _item_line(item: Tag, ctx: Context) -> int | None:
